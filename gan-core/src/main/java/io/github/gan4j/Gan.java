@@ -1,0 +1,102 @@
+package io.github.gan4j;
+
+import io.github.gan4j.layers.Shape;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * A validated GAN: the image shape, the latent size, and the generator and discriminator
+ * with every shape inferred. Immutable and reusable: one {@code Gan} can configure any
+ * number of trainers. Built by {@link GanBuilder}.
+ */
+public final class Gan {
+  private final Shape imageShape;
+  private final int latentDim;
+  private final Network generator;
+  private final Network discriminator;
+
+  Gan(Shape imageShape, int latentDim, Network generator, Network discriminator) {
+    this.imageShape = imageShape;
+    this.latentDim = latentDim;
+    this.generator = generator;
+    this.discriminator = discriminator;
+  }
+
+  /** Shape of one image, {@code (height, width, channels)}. */
+  public Shape imageShape() {
+    return imageShape;
+  }
+
+  /** Size of the latent vector the generator takes. */
+  public int latentDim() {
+    return latentDim;
+  }
+
+  /** The generator: {@code (latentDim) -> imageShape}. */
+  public Network generator() {
+    return generator;
+  }
+
+  /** The discriminator: {@code imageShape -> (1)}, one logit per image. */
+  public Network discriminator() {
+    return discriminator;
+  }
+
+  /**
+   * Multiply-adds of one training step per image for the frozen-discriminator procedure
+   * with one discriminator update: G forward for D's update; D forward and backward on the
+   * real and on the fake batch; then G forward, D forward and backward to its input, and
+   * G backward. A backward pass costs two forward passes (gradients of the inputs and of
+   * the weights), except where only input gradients are needed (D during G's update) or
+   * only weight gradients (the first layer of each network). Twice this is the FLOP count.
+   */
+  public long trainingMultiplyAddsPerImage() {
+    long g = generator.multiplyAdds();
+    long d = discriminator.multiplyAdds();
+    long dFirst = discriminator.layers().isEmpty() ? 0 : discriminator.layers().get(0).multiplyAdds();
+    long gFirst = generator.layers().isEmpty() ? 0 : generator.layers().get(0).multiplyAdds();
+    long dUpdate = g + 2 * (d + (2 * d - dFirst));   // G fwd, D fwd+bwd (weights, inputs past layer 0) x2
+    long gUpdate = g + d + d + (2 * g - gFirst);     // G fwd, D fwd, D bwd to input, G bwd
+    return dUpdate + gUpdate;
+  }
+
+  /**
+   * A stable fingerprint of the architecture (shapes, layers, names): checkpoints record it
+   * so that a checkpoint of another model is refused.
+   */
+  public String fingerprint() {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update(describeArchitecture().getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(md.digest()).substring(0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+  }
+
+  private String describeArchitecture() {
+    StringBuilder sb = new StringBuilder().append(imageShape).append(';').append(latentDim);
+    for (Network n : new Network[] {generator, discriminator}) {
+      sb.append('|').append(n.name());
+      for (NetworkLayer l : n.layers()) {
+        sb.append(';').append(l.name()).append('=').append(l.layer().describe()).append("->").append(l.output());
+      }
+    }
+    return sb.toString();
+  }
+
+  /** Keras-like tables of both networks. */
+  public String summary() {
+    return generator.summary() + "\n" + discriminator.summary()
+        + String.format("%nTraining step: %.3f GFLOP per image (%,d multiply-adds)%n",
+            2.0 * trainingMultiplyAddsPerImage() / 1e9, trainingMultiplyAddsPerImage());
+  }
+
+  @Override
+  public String toString() {
+    return "Gan[image=" + imageShape + ", latent=" + latentDim + ", generator=" + generator.params()
+        + " params, discriminator=" + discriminator.params() + " params]";
+  }
+}

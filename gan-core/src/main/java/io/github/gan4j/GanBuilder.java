@@ -1,0 +1,275 @@
+package io.github.gan4j;
+
+import io.github.gan4j.layers.Activation;
+import io.github.gan4j.layers.ActivationLayer;
+import io.github.gan4j.layers.Conv2D;
+import io.github.gan4j.layers.Conv2DTranspose;
+import io.github.gan4j.layers.Dense;
+import io.github.gan4j.layers.Layer;
+import io.github.gan4j.layers.LayerShapeException;
+import io.github.gan4j.layers.Shape;
+import io.github.gan4j.layers.UpSampling2D;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Declares a GAN as two layer stacks and validates it.
+ *
+ * <pre>{@code
+ * Gan gan = GanBuilder.forImages(32, 32, 3)
+ *     .latentDim(100)
+ *     .generator(
+ *         dense(8 * 8 * 256).activation(RELU), reshape(8, 8, 256), batchNorm().momentum(0.8f),
+ *         conv2dTranspose(128, 4).strides(2), leakyRelu(0.2f), batchNorm().momentum(0.8f),
+ *         conv2dTranspose(64, 4).strides(2), leakyRelu(0.2f), batchNorm().momentum(0.8f),
+ *         conv2d(3, 3).activation(TANH))
+ *     .discriminator(
+ *         conv2d(64, 3).strides(2), leakyRelu(0.2f),
+ *         conv2d(128, 3).strides(2), leakyRelu(0.2f),
+ *         conv2d(256, 3).strides(2), leakyRelu(0.2f),
+ *         flatten(), dense(1))
+ *     .build();
+ * }</pre>
+ *
+ * <p>Setters check single values at once ({@link IllegalArgumentException}); {@link #build()}
+ * infers every shape and checks the structure ({@link GanConfigurationException}). The
+ * builder is not changed by {@code build()}, which may be called again.
+ */
+public final class GanBuilder {
+  private final Shape imageShape;
+  private int latentDim = 100;
+  private List<Layer> generator = List.of();
+  private List<Layer> discriminator = List.of();
+
+  private GanBuilder(Shape imageShape) {
+    this.imageShape = imageShape;
+  }
+
+  /**
+   * Starts a GAN for images of {@code height x width x channels} (NHWC, pixels in [-1, 1]).
+   *
+   * @throws IllegalArgumentException if a size is not positive
+   */
+  public static GanBuilder forImages(int height, int width, int channels) {
+    if (height <= 0 || width <= 0 || channels <= 0) {
+      throw new IllegalArgumentException("image height, width and channels must be positive, were ("
+          + height + ", " + width + ", " + channels + ")");
+    }
+    return new GanBuilder(Shape.of(height, width, channels));
+  }
+
+  /**
+   * Size of the latent vector fed to the generator (default 100).
+   *
+   * @throws IllegalArgumentException if not positive
+   */
+  public GanBuilder latentDim(int latentDim) {
+    this.latentDim = Layer.positive("latentDim", latentDim);
+    return this;
+  }
+
+  /** The generator's layers, from the latent vector to the image. */
+  public GanBuilder generator(Layer... layers) {
+    this.generator = copy("generator", layers);
+    return this;
+  }
+
+  /** The generator's layers, from the latent vector to the image. */
+  public GanBuilder generator(List<? extends Layer> layers) {
+    return generator(layers.toArray(Layer[]::new));
+  }
+
+  /** The discriminator's layers, from the image to one logit (no final sigmoid). */
+  public GanBuilder discriminator(Layer... layers) {
+    this.discriminator = copy("discriminator", layers);
+    return this;
+  }
+
+  /** The discriminator's layers, from the image to one logit (no final sigmoid). */
+  public GanBuilder discriminator(List<? extends Layer> layers) {
+    return discriminator(layers.toArray(Layer[]::new));
+  }
+
+  private static List<Layer> copy(String network, Layer[] layers) {
+    Objects.requireNonNull(layers, network + " layers");
+    for (int i = 0; i < layers.length; i++) {
+      if (layers[i] == null) {
+        throw new IllegalArgumentException(network + " layer " + i + " is null");
+      }
+    }
+    return List.of(layers);
+  }
+
+  /**
+   * Infers every shape and checks the configuration.
+   *
+   * @throws GanConfigurationException if a layer cannot take its input, the generator does
+   *     not produce the image shape, the discriminator does not produce one logit per image,
+   *     a stack is empty, or two layers of a network share a name
+   */
+  public Gan build() {
+    Network g = resolve("generator", Shape.of(latentDim), generator);
+    Network d = resolve("discriminator", imageShape, discriminator);
+    checkGeneratorOutput(g);
+    checkDiscriminatorOutput(d);
+    return new Gan(imageShape, latentDim, g, d);
+  }
+
+  private static Network resolve(String network, Shape input, List<Layer> layers) {
+    if (layers.isEmpty()) {
+      throw new GanConfigurationException(network, -1, null, null,
+          "the " + network + " has no layers.", null,
+          "declare it with ." + network + "(layer, layer, ...).");
+    }
+    List<NetworkLayer> placed = new ArrayList<>();
+    Set<String> explicit = new HashSet<>();
+    for (int i = 0; i < layers.size(); i++) {
+      Layer l = layers.get(i);
+      if (l.name() != null && !explicit.add(l.name())) {
+        int first = indexOfName(layers, l.name());
+        throw new GanConfigurationException(network, i, l.describe(), null,
+            "two layers of the " + network + " are named '" + l.name() + "'.",
+            network + "[" + first + "] " + layers.get(first).describe() + " has that name already.",
+            "give each layer a unique name, or leave names out to get Keras-style defaults.");
+      }
+    }
+    Map<String, Integer> counters = new HashMap<>();
+    Shape shape = input;
+    for (int i = 0; i < layers.size(); i++) {
+      Layer l = layers.get(i);
+      Shape out;
+      try {
+        out = l.outputShape(shape);
+      } catch (LayerShapeException e) {
+        throw new GanConfigurationException(network, i, l.describe(), shape,
+            network + "[" + i + "] " + l.describe() + " cannot take its input.",
+            e.problem() + trace(network, input, placed), e.fix());
+      }
+      String name = l.name() != null ? l.name() : defaultName(l.kind(), counters, explicit);
+      placed.add(new NetworkLayer(i, name, l, shape, out, l.weights(shape)));
+      shape = out;
+    }
+    return new Network(network, input, placed);
+  }
+
+  private static int indexOfName(List<Layer> layers, String name) {
+    for (int i = 0; i < layers.size(); i++) {
+      if (name.equals(layers.get(i).name())) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static String defaultName(String kind, Map<String, Integer> counters, Set<String> taken) {
+    while (true) {
+      int n = counters.merge(kind, 1, Integer::sum) - 1;
+      String name = n == 0 ? kind : kind + "_" + n;
+      if (!taken.contains(name)) {
+        return name;
+      }
+    }
+  }
+
+  private static String trace(String network, Shape input, List<NetworkLayer> placed) {
+    StringBuilder sb = new StringBuilder("\n  Shapes so far: ").append(network).append(" input ").append(input);
+    for (NetworkLayer p : placed) {
+      sb.append(" -> ").append(p.output());
+    }
+    return sb.toString();
+  }
+
+  private void checkGeneratorOutput(Network g) {
+    Shape out = g.output();
+    if (out.equals(imageShape)) {
+      return;
+    }
+    NetworkLayer last = g.layers().get(g.layers().size() - 1);
+    StringBuilder detail = new StringBuilder();
+    StringBuilder fix = new StringBuilder();
+    if (out.rank() != 3) {
+      detail.append("The generator must end in an image (height, width, channels).");
+      fix.append("end the generator with reshape(").append(imageShape.toString(), 1, imageShape.toString().length() - 1)
+          .append(") or with convolutions that produce ").append(imageShape).append('.');
+    } else {
+      List<String> steps = new ArrayList<>();
+      int factor = 1;
+      String firstImage = null;
+      for (NetworkLayer l : g.layers()) {
+        if (l.output().rank() == 3 && firstImage == null) {
+          firstImage = String.valueOf(l.output().dim(0));
+          steps.add(firstImage);
+        } else if (l.input().rank() == 3 && l.output().rank() == 3 && l.output().dim(0) != l.input().dim(0)) {
+          steps.add(String.valueOf(l.output().dim(0)));
+          factor = l.output().dim(0) % l.input().dim(0) == 0 ? factor * (l.output().dim(0) / l.input().dim(0)) : -1;
+        }
+      }
+      if (out.dim(0) != imageShape.dim(0) || out.dim(1) != imageShape.dim(1)) {
+        detail.append("Height through the generator: ").append(String.join(" -> ", steps)).append('.');
+        if (upsamples(g)) {
+          detail.append(" Each strides=s transposed convolution or upSampling2d(s) multiplies height and width by s.");
+        }
+        if (factor > 0 && imageShape.dim(0) % factor == 0 && imageShape.dim(1) % factor == 0) {
+          fix.append("start from reshape(").append(imageShape.dim(0) / factor).append(", ")
+              .append(imageShape.dim(1) / factor).append(", C) so the x").append(factor)
+              .append(" upsampling ends at ").append(imageShape.dim(0)).append(" x ").append(imageShape.dim(1))
+              .append(", or declare GanBuilder.forImages(").append(out.dim(0)).append(", ")
+              .append(out.dim(1)).append(", ").append(out.dim(2)).append(").");
+        } else {
+          fix.append("change the upsampling so the output is ").append(imageShape.dim(0)).append(" x ")
+              .append(imageShape.dim(1)).append(", or declare GanBuilder.forImages(").append(out.dim(0))
+              .append(", ").append(out.dim(1)).append(", ").append(out.dim(2)).append(").");
+        }
+      } else {
+        detail.append("Height and width match; the generator produces ").append(out.dim(2))
+            .append(" channels where the images have ").append(imageShape.dim(2)).append('.');
+        fix.append("give the last convolution filters=").append(imageShape.dim(2)).append('.');
+      }
+    }
+    throw new GanConfigurationException("generator", last.index(), last.layer().describe(), last.input(),
+        "generator output " + out + " does not match image shape " + imageShape + ".",
+        "generator[" + last.index() + "] " + last.layer().describe() + ": " + last.input() + " -> " + out
+            + "\n  " + detail, fix.toString());
+  }
+
+  private static boolean upsamples(Network g) {
+    return g.layers().stream().anyMatch(l ->
+        (l.layer() instanceof Conv2DTranspose t && t.strides() > 1) || l.layer() instanceof UpSampling2D);
+  }
+
+  private static void checkDiscriminatorOutput(Network d) {
+    NetworkLayer last = d.layers().get(d.layers().size() - 1);
+    Shape out = d.output();
+    if (!out.equals(Shape.of(1))) {
+      String fix;
+      if (out.rank() != 1) {
+        fix = "end the discriminator with flatten(), dense(1).";
+      } else {
+        fix = "end the discriminator with dense(1)"
+            + (last.layer() instanceof Dense ? " instead of " + last.layer().describe() : "") + ".";
+      }
+      throw new GanConfigurationException("discriminator", last.index(), last.layer().describe(), last.input(),
+          "discriminator output " + out + " is not one logit per image (1).",
+          "discriminator[" + last.index() + "] " + last.layer().describe() + ": " + last.input() + " -> " + out,
+          fix);
+    }
+    Layer l = last.layer();
+    Activation finalActivation = l instanceof Dense dense ? dense.activation()
+        : l instanceof Conv2D conv ? conv.activation()
+        : l instanceof ActivationLayer a ? a.activation()
+        : Activation.LINEAR;
+    if (finalActivation != Activation.LINEAR) {
+      throw new GanConfigurationException("discriminator", last.index(), last.layer().describe(), last.input(),
+          "the discriminator must output a logit, but its last layer applies " + finalActivation.kerasName() + ".",
+          "The loss applies the sigmoid itself (a numerically stable cross-entropy on logits).",
+          last.layer() instanceof ActivationLayer
+              ? "remove the final " + last.layer().describe() + " layer."
+              : "remove .activation(" + finalActivation.name() + ") from the last layer.");
+    }
+  }
+}

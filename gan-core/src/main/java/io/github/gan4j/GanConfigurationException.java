@@ -1,0 +1,70 @@
+package io.github.gan4j;
+
+import io.github.gan4j.layers.Shape;
+
+/**
+ * Thrown by {@link GanBuilder#build()} for a configuration that cannot be built: a shape
+ * that does not fit, a missing part, a duplicate name. The message says what, where, the
+ * shapes received vs expected with the arithmetic, and how to fix it; the same facts are
+ * available as fields for tools.
+ */
+public final class GanConfigurationException extends RuntimeException {
+  private final String network;
+  private final int layerIndex;
+  private final String layer;
+  private final Shape received;
+  private final String fix;
+
+  GanConfigurationException(String network, int layerIndex, String layer, Shape received,
+      String problem, String detail, String fix) {
+    super(format(network, layerIndex, layer, received, problem, detail, fix));
+    this.network = network;
+    this.layerIndex = layerIndex;
+    this.layer = layer;
+    this.received = received;
+    this.fix = fix;
+  }
+
+  private static String format(String network, int layerIndex, String layer, Shape received,
+      String problem, String detail, String fix) {
+    StringBuilder sb = new StringBuilder("Invalid GAN configuration: ").append(problem);
+    if (network != null && layerIndex >= 0) {
+      sb.append("\n  ").append(network).append('[').append(layerIndex).append("] ").append(layer);
+      if (received != null) {
+        sb.append(": received ").append(received);
+      }
+    }
+    if (detail != null && !detail.isEmpty()) {
+      sb.append("\n  ").append(detail);
+    }
+    if (fix != null && !fix.isEmpty()) {
+      sb.append("\n  Fix: ").append(fix);
+    }
+    return sb.toString();
+  }
+
+  /** {@code "generator"}, {@code "discriminator"}, or {@code null} when no network is at fault. */
+  public String network() {
+    return network;
+  }
+
+  /** Index of the offending layer in its stack, or -1 when no single layer is at fault. */
+  public int layerIndex() {
+    return layerIndex;
+  }
+
+  /** The offending layer as written (e.g. {@code dense(units=1)}), or {@code null}. */
+  public String layer() {
+    return layer;
+  }
+
+  /** The shape the offending layer received, or {@code null}. */
+  public Shape received() {
+    return received;
+  }
+
+  /** How to fix the configuration. */
+  public String fix() {
+    return fix;
+  }
+}

@@ -1,0 +1,103 @@
+package io.github.gan4j.layers;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * 2-D convolution over NHWC images, with square kernels and strides.
+ *
+ * <p>Shape: {@code (h, w, c) -> (h', w', filters)} with, per spatial dimension,
+ * {@code h' = ceil(h / strides)} for {@link Padding#SAME} and
+ * {@code h' = floor((h - kernelSize) / strides) + 1} for {@link Padding#VALID}.
+ * Weights: kernel {@code (k, k, c, filters)} (Glorot uniform), bias {@code (filters)} (zeros).
+ * Parameters: {@code k * k * c * filters + filters}.
+ *
+ * @param filters number of output channels, positive
+ * @param kernelSize height and width of the kernel, positive
+ * @param strides step in both spatial dimensions (default 1)
+ * @param padding {@link Padding#SAME} (default) or {@link Padding#VALID}; note that Keras
+ *     defaults to "valid" while this library defaults to "same", what DCGANs use
+ * @param activation activation of the output (default {@link Activation#LINEAR})
+ * @param useBias whether a bias is added (default {@code true})
+ * @param name layer name, or {@code null} for the default
+ */
+public record Conv2D(
+    int filters, int kernelSize, int strides, Padding padding, Activation activation,
+    boolean useBias, String name) implements Layer {
+
+  /** Validates the arguments. */
+  public Conv2D {
+    Layer.positive("conv2d filters", filters);
+    Layer.positive("conv2d kernelSize", kernelSize);
+    Layer.positive("conv2d strides", strides);
+    if (padding == null || activation == null) {
+      throw new IllegalArgumentException("conv2d padding and activation must not be null");
+    }
+    Layer.validName(name);
+  }
+
+  /** This layer with other strides. */
+  public Conv2D strides(int strides) {
+    return new Conv2D(filters, kernelSize, strides, padding, activation, useBias, name);
+  }
+
+  /** This layer with another padding. */
+  public Conv2D padding(Padding padding) {
+    return new Conv2D(filters, kernelSize, strides, padding, activation, useBias, name);
+  }
+
+  /** This layer with another activation. */
+  public Conv2D activation(Activation activation) {
+    return new Conv2D(filters, kernelSize, strides, padding, activation, useBias, name);
+  }
+
+  /** This layer with or without a bias. */
+  public Conv2D useBias(boolean useBias) {
+    return new Conv2D(filters, kernelSize, strides, padding, activation, useBias, name);
+  }
+
+  /** This layer with a name. */
+  public Conv2D name(String name) {
+    return new Conv2D(filters, kernelSize, strides, padding, activation, useBias, name);
+  }
+
+  @Override
+  public String kind() {
+    return "conv2d";
+  }
+
+  @Override
+  public String typeName() {
+    return "Conv2D";
+  }
+
+  @Override
+  public Shape outputShape(Shape input) {
+    Convolutions.requireImage("conv2d", input);
+    int h = Convolutions.convOut(input.dim(0), kernelSize, strides, padding, "height");
+    int w = Convolutions.convOut(input.dim(1), kernelSize, strides, padding, "width");
+    return Shape.of(h, w, filters);
+  }
+
+  @Override
+  public List<WeightSpec> weights(Shape input) {
+    List<WeightSpec> w = new ArrayList<>();
+    w.add(new WeightSpec("kernel", Shape.of(kernelSize, kernelSize, input.last(), filters), true,
+        WeightSpec.Init.GLOROT_UNIFORM));
+    if (useBias) {
+      w.add(new WeightSpec("bias", Shape.of(filters), true, WeightSpec.Init.ZEROS));
+    }
+    return w;
+  }
+
+  @Override
+  public long multiplyAdds(Shape input) {
+    Shape out = outputShape(input);
+    return (long) out.dim(0) * out.dim(1) * filters * kernelSize * kernelSize * input.last();
+  }
+
+  @Override
+  public String describe() {
+    return Convolutions.describe("conv2d", filters, kernelSize, strides, padding, activation, useBias);
+  }
+}

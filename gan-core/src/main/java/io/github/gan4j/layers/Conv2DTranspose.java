@@ -1,0 +1,111 @@
+package io.github.gan4j.layers;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Transposed 2-D convolution (sometimes called deconvolution) over NHWC images: the
+ * upsampling layer of DCGAN generators.
+ *
+ * <p>Shape: {@code (h, w, c) -> (h', w', filters)} with, per spatial dimension,
+ * {@code h' = h * strides} for {@link Padding#SAME} and
+ * {@code h' = h * strides + max(kernelSize - strides, 0)} for {@link Padding#VALID}
+ * (Keras's formula). Weights: kernel {@code (k, k, filters, c)} (Glorot uniform), bias
+ * {@code (filters)} (zeros). Parameters: {@code k * k * c * filters + filters}.
+ *
+ * @param filters number of output channels, positive
+ * @param kernelSize height and width of the kernel, positive
+ * @param strides upsampling factor in both spatial dimensions (default 1)
+ * @param padding {@link Padding#SAME} (default) or {@link Padding#VALID}
+ * @param activation activation of the output (default {@link Activation#LINEAR})
+ * @param useBias whether a bias is added (default {@code true})
+ * @param name layer name, or {@code null} for the default
+ */
+public record Conv2DTranspose(
+    int filters, int kernelSize, int strides, Padding padding, Activation activation,
+    boolean useBias, String name) implements Layer {
+
+  /** Validates the arguments. */
+  public Conv2DTranspose {
+    Layer.positive("conv2dTranspose filters", filters);
+    Layer.positive("conv2dTranspose kernelSize", kernelSize);
+    Layer.positive("conv2dTranspose strides", strides);
+    if (padding == null || activation == null) {
+      throw new IllegalArgumentException("conv2dTranspose padding and activation must not be null");
+    }
+    Layer.validName(name);
+  }
+
+  /** This layer with other strides. */
+  public Conv2DTranspose strides(int strides) {
+    return new Conv2DTranspose(filters, kernelSize, strides, padding, activation, useBias, name);
+  }
+
+  /** This layer with another padding. */
+  public Conv2DTranspose padding(Padding padding) {
+    return new Conv2DTranspose(filters, kernelSize, strides, padding, activation, useBias, name);
+  }
+
+  /** This layer with another activation. */
+  public Conv2DTranspose activation(Activation activation) {
+    return new Conv2DTranspose(filters, kernelSize, strides, padding, activation, useBias, name);
+  }
+
+  /** This layer with or without a bias. */
+  public Conv2DTranspose useBias(boolean useBias) {
+    return new Conv2DTranspose(filters, kernelSize, strides, padding, activation, useBias, name);
+  }
+
+  /** This layer with a name. */
+  public Conv2DTranspose name(String name) {
+    return new Conv2DTranspose(filters, kernelSize, strides, padding, activation, useBias, name);
+  }
+
+  @Override
+  public String kind() {
+    return "conv2d_transpose";
+  }
+
+  @Override
+  public String typeName() {
+    return "Conv2DTranspose";
+  }
+
+  @Override
+  public Shape outputShape(Shape input) {
+    Convolutions.requireImage("conv2dTranspose", input);
+    return Shape.of(outSize(input.dim(0)), outSize(input.dim(1)), filters);
+  }
+
+  private int outSize(int in) {
+    long out = padding == Padding.SAME
+        ? (long) in * strides
+        : (long) in * strides + Math.max(kernelSize - strides, 0);
+    if (out > Integer.MAX_VALUE) {
+      throw new LayerShapeException("conv2dTranspose output size " + out + " overflows.", "use smaller strides.");
+    }
+    return (int) out;
+  }
+
+  @Override
+  public List<WeightSpec> weights(Shape input) {
+    List<WeightSpec> w = new ArrayList<>();
+    w.add(new WeightSpec("kernel", Shape.of(kernelSize, kernelSize, filters, input.last()), true,
+        WeightSpec.Init.GLOROT_UNIFORM));
+    if (useBias) {
+      w.add(new WeightSpec("bias", Shape.of(filters), true, WeightSpec.Init.ZEROS));
+    }
+    return w;
+  }
+
+  @Override
+  public long multiplyAdds(Shape input) {
+    // every input pixel scatters a k x k x filters patch for each input channel
+    return (long) input.dim(0) * input.dim(1) * input.last() * kernelSize * kernelSize * filters;
+  }
+
+  @Override
+  public String describe() {
+    return Convolutions.describe("conv2dTranspose", filters, kernelSize, strides, padding, activation, useBias);
+  }
+}

@@ -1,0 +1,45 @@
+package io.github.gan4j.tf;
+
+import io.github.gan4j.Gan;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.SessionFunction;
+import org.tensorflow.Signature;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+
+/** Builds a generator-only graph, restores it from a training checkpoint and exports it. */
+final class GeneratorExport {
+  static final String INPUT = "latent";
+  static final String OUTPUT = "images";
+
+  private GeneratorExport() {}
+
+  static void export(Gan gan, long seed, String checkpointPrefix, Path dir) throws IOException {
+    if (Files.exists(dir) && Files.list(dir).findAny().isPresent()) {
+      throw new IOException("export directory " + dir + " is not empty; choose a new directory");
+    }
+    try (Graph graph = new Graph()) {
+      Ops tf = Ops.create(graph);
+      NetworkLowering g = new NetworkLowering(tf, gan.generator(), seed);
+      Placeholder<TFloat32> z = tf.withName(INPUT).placeholder(TFloat32.class,
+          Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1, gan.latentDim())));
+      Operand<TFloat32> images = tf.withName(OUTPUT).identity(
+          g.forward(new NetworkLowering.Pass(tf, NetworkLowering.Mode.INFERENCE, null), z));
+      try (Session session = new Session(graph)) {
+        session.restore(checkpointPrefix);
+        Signature signature = Signature.builder().key(Signature.DEFAULT_KEY)
+            .input(INPUT, z).output(OUTPUT, images).build();
+        SavedModelBundle.exporter(dir.toString())
+            .withFunction(SessionFunction.create(signature, session))
+            .export();
+      }
+    }
+  }
+}

@@ -1,0 +1,257 @@
+package io.github.gan4j.tf;
+
+import io.github.gan4j.Network;
+import io.github.gan4j.NetworkLayer;
+import io.github.gan4j.layers.Activation;
+import io.github.gan4j.layers.ActivationLayer;
+import io.github.gan4j.layers.BatchNorm;
+import io.github.gan4j.layers.Conv2D;
+import io.github.gan4j.layers.Conv2DTranspose;
+import io.github.gan4j.layers.Dense;
+import io.github.gan4j.layers.Dropout;
+import io.github.gan4j.layers.Flatten;
+import io.github.gan4j.layers.LeakyRelu;
+import io.github.gan4j.layers.Padding;
+import io.github.gan4j.layers.Reshape;
+import io.github.gan4j.layers.UpSampling2D;
+import io.github.gan4j.layers.WeightSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.op.nn.FusedBatchNorm;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * The variables of one network and the lowering of its layer specs to TensorFlow ops.
+ * Variable names are {@code <network>/<layer>/<weight>}, e.g. {@code generator/dense/kernel}.
+ */
+final class NetworkLowering {
+
+  /** How a forward pass runs: BatchNorm on batch statistics (and updating them) or not; dropout or not. */
+  record Mode(boolean batchNormTraining, boolean dropout) {
+    static final Mode INFERENCE = new Mode(false, false);
+  }
+
+  /** Where a forward pass reads its variables and what it must leave behind. */
+  static final class Pass {
+    final Ops tf;
+    final Mode mode;
+    final Map<String, Operand<TFloat32>> reads = new LinkedHashMap<>();
+    final List<Op> statUpdates = new ArrayList<>();
+    final Operand<TInt64> randomKey;
+
+    /**
+     * @param tf ops builder; its control dependencies gate every variable read of the pass
+     * @param randomKey int64 scalar that changes every step (for dropout masks), or null
+     */
+    Pass(Ops tf, Mode mode, Operand<TInt64> randomKey) {
+      this.tf = tf;
+      this.mode = mode;
+      this.randomKey = randomKey;
+    }
+  }
+
+  private final Network network;
+  private final long seed;
+  private final Map<String, Variable<TFloat32>> variables = new LinkedHashMap<>();
+  private final List<String> trainable = new ArrayList<>();
+
+  NetworkLowering(Ops tf, Network network, long seed) {
+    this.network = network;
+    this.seed = seed;
+    for (NetworkLayer layer : network.layers()) {
+      for (WeightSpec w : layer.weights()) {
+        String name = network.name() + "/" + layer.name() + "/" + w.name();
+        Ops init = tf.withInitScope();
+        Operand<TFloat32> value = initialValue(init, w, name);
+        Variable<TFloat32> v = init.withSubScope(network.name()).withSubScope(layer.name())
+            .withName(w.name()).variable(value);
+        variables.put(name, v);
+        if (w.trainable()) {
+          trainable.add(name);
+        }
+      }
+    }
+  }
+
+  Network network() {
+    return network;
+  }
+
+  /** Every variable, by full name, in creation order. */
+  Map<String, Variable<TFloat32>> variables() {
+    return variables;
+  }
+
+  /** Names of the variables an optimizer trains. */
+  List<String> trainable() {
+    return trainable;
+  }
+
+  private Operand<TFloat32> initialValue(Ops tf, WeightSpec w, String name) {
+    Operand<TInt64> dims = tf.constant(toLongs(w.shape().dims()));
+    switch (w.init()) {
+      case ZEROS:
+        return tf.zeros(dims, TFloat32.class);
+      case ONES:
+        return tf.ones(dims, TFloat32.class);
+      default:
+        int[] d = w.shape().dims();
+        long receptive = 1;
+        for (int i = 0; i < d.length - 2; i++) {
+          receptive *= d[i];
+        }
+        long fanIn = d.length >= 2 ? d[d.length - 2] * receptive : d[0];
+        long fanOut = d[d.length - 1] * receptive;
+        float limit = (float) Math.sqrt(6.0 / (fanIn + fanOut));
+        Operand<TInt64> key = tf.constant(new long[] {seed, name.hashCode() & 0xffffffffL});
+        Operand<TFloat32> u = tf.random.statelessRandomUniform(dims, key);
+        return tf.math.sub(tf.math.mul(u, tf.constant(2f * limit)), tf.constant(limit));
+    }
+  }
+
+  private static long[] toLongs(int[] dims) {
+    long[] out = new long[dims.length];
+    for (int i = 0; i < dims.length; i++) {
+      out[i] = dims[i];
+    }
+    return out;
+  }
+
+  private Operand<TFloat32> read(Pass pass, String layerName, String weight) {
+    String name = network.name() + "/" + layerName + "/" + weight;
+    return pass.reads.computeIfAbsent(name, n -> pass.tf.identity(variables.get(n)));
+  }
+
+  /** Builds the forward pass of the whole network on {@code x} (batch first). */
+  Operand<TFloat32> forward(Pass pass, Operand<TFloat32> x) {
+    Operand<TFloat32> h = x;
+    for (NetworkLayer l : network.layers()) {
+      h = layer(pass, l, h);
+    }
+    return h;
+  }
+
+  private Operand<TFloat32> layer(Pass pass, NetworkLayer l, Operand<TFloat32> x) {
+    Ops tf = pass.tf;
+    String n = l.name();
+    if (l.layer() instanceof Dense d) {
+      Operand<TFloat32> y = tf.linalg.matMul(x, read(pass, n, "kernel"));
+      if (d.useBias()) {
+        y = tf.nn.biasAdd(y, read(pass, n, "bias"));
+      }
+      return activate(tf, y, d.activation());
+    }
+    if (l.layer() instanceof Conv2D c) {
+      Operand<TFloat32> y = tf.nn.conv2d(x, read(pass, n, "kernel"), strides(c.strides()), padding(c.padding()));
+      if (c.useBias()) {
+        y = tf.nn.biasAdd(y, read(pass, n, "bias"));
+      }
+      return activate(tf, y, c.activation());
+    }
+    if (l.layer() instanceof Conv2DTranspose c) {
+      Operand<TInt32> outShape = batchShape(tf, x, l.output().dims());
+      Operand<TFloat32> y = tf.nn.conv2dBackpropInput(outShape, read(pass, n, "kernel"), x,
+          strides(c.strides()), padding(c.padding()));
+      if (c.useBias()) {
+        y = tf.nn.biasAdd(y, read(pass, n, "bias"));
+      }
+      return activate(tf, y, c.activation());
+    }
+    if (l.layer() instanceof BatchNorm bn) {
+      return batchNorm(pass, l, bn, x);
+    }
+    if (l.layer() instanceof LeakyRelu lr) {
+      return tf.nn.leakyRelu(x, org.tensorflow.op.nn.LeakyRelu.alpha(lr.alpha()));
+    }
+    if (l.layer() instanceof ActivationLayer a) {
+      return activate(tf, x, a.activation());
+    }
+    if (l.layer() instanceof Reshape || l.layer() instanceof Flatten) {
+      return tf.reshape(x, tf.constant(withBatch(-1, l.output().dims())));
+    }
+    if (l.layer() instanceof Dropout d) {
+      if (!pass.mode.dropout() || d.rate() == 0f) {
+        return x;
+      }
+      Operand<TInt64> key = tf.concat(List.of(
+          tf.constant(new long[] {seed ^ (network.name() + "/" + n).hashCode()}),
+          tf.reshape(pass.randomKey, tf.constant(new int[] {1}))), tf.constant(0));
+      Operand<TFloat32> u = tf.random.statelessRandomUniform(tf.shape(x), key);
+      Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(u, tf.constant(d.rate())), TFloat32.class);
+      return tf.math.mul(x, tf.math.mul(keep, tf.constant(1f / (1f - d.rate()))));
+    }
+    if (l.layer() instanceof UpSampling2D u) {
+      // nearest neighbour as a broadcast: (B, H, 1, W, 1, C) + zeros(1, 1, s, 1, s, 1)
+      int[] in = l.input().dims();
+      Operand<TFloat32> r = tf.reshape(x, tf.constant(new int[] {-1, in[0], 1, in[1], 1, in[2]}));
+      Operand<TFloat32> z = tf.zeros(tf.constant(new int[] {1, 1, u.size(), 1, u.size(), 1}), TFloat32.class);
+      return tf.reshape(tf.math.add(r, z), tf.constant(withBatch(-1, l.output().dims())));
+    }
+    throw new IllegalStateException("no lowering for layer " + l.layer().describe());
+  }
+
+  private Operand<TFloat32> batchNorm(Pass pass, NetworkLayer l, BatchNorm bn, Operand<TFloat32> x) {
+    Ops tf = pass.tf;
+    String n = l.name();
+    boolean vector = l.input().rank() == 1;
+    Operand<TFloat32> in = vector
+        ? tf.reshape(x, tf.constant(new int[] {-1, 1, 1, l.input().dim(0)}))
+        : x;
+    boolean training = pass.mode.batchNormTraining();
+    FusedBatchNorm<TFloat32, TFloat32> fbn = tf.nn.fusedBatchNorm(in,
+        read(pass, n, "gamma"), read(pass, n, "beta"),
+        read(pass, n, "moving_mean"), read(pass, n, "moving_variance"),
+        FusedBatchNorm.epsilon(bn.epsilon()),
+        FusedBatchNorm.exponentialAvgFactor(1f - bn.momentum()),
+        FusedBatchNorm.isTraining(training));
+    if (training) {
+      // with exponentialAvgFactor set, these outputs are the updated moving statistics
+      String prefix = network.name() + "/" + n + "/";
+      pass.statUpdates.add(tf.assign(variables.get(prefix + "moving_mean"), fbn.batchMean()));
+      pass.statUpdates.add(tf.assign(variables.get(prefix + "moving_variance"), fbn.batchVariance()));
+    }
+    Operand<TFloat32> y = fbn.y();
+    return vector ? tf.reshape(y, tf.constant(new int[] {-1, l.input().dim(0)})) : y;
+  }
+
+  private static Operand<TFloat32> activate(Ops tf, Operand<TFloat32> y, Activation a) {
+    switch (a) {
+      case RELU:
+        return tf.nn.relu(y);
+      case TANH:
+        return tf.math.tanh(y);
+      case SIGMOID:
+        return tf.math.sigmoid(y);
+      default:
+        return y;
+    }
+  }
+
+  private static Operand<TInt32> batchShape(Ops tf, Operand<TFloat32> x, int[] dims) {
+    Operand<TInt32> batch = tf.slice(tf.shape(x), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
+    return tf.concat(List.of(batch, tf.constant(dims)), tf.constant(0));
+  }
+
+  private static List<Long> strides(int s) {
+    return List.of(1L, (long) s, (long) s, 1L);
+  }
+
+  private static String padding(Padding p) {
+    return p == Padding.SAME ? "SAME" : "VALID";
+  }
+
+  private static int[] withBatch(int batch, int[] dims) {
+    int[] out = new int[dims.length + 1];
+    out[0] = batch;
+    System.arraycopy(dims, 0, out, 1, dims.length);
+    return out;
+  }
+}

@@ -1,0 +1,118 @@
+package io.github.gan4j.tf;
+
+import io.github.gan4j.train.Adam;
+import io.github.gan4j.train.Optimizer;
+import io.github.gan4j.train.RmsProp;
+import io.github.gan4j.train.Sgd;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * One network's optimizer: its state variables, named {@code optimizer/<network>/...}, and
+ * the apply ops of one update. Written with TensorFlow's raw training ops so that the
+ * state of each network is separate and checkpoint names never depend on creation order.
+ */
+final class OptimizerLowering {
+  private final Optimizer spec;
+  private final NetworkLowering network;
+  private final Variable<TInt64> iterations;
+  private final Map<String, List<Variable<TFloat32>>> slots = new LinkedHashMap<>();
+
+  OptimizerLowering(Ops tf, Optimizer spec, NetworkLowering network) {
+    this.spec = spec;
+    this.network = network;
+    Ops init = tf.withInitScope();
+    Ops scope = init.withSubScope("optimizer").withSubScope(network.network().name());
+    this.iterations = scope.withName("iterations").variable(init.constant(0L));
+    for (String name : network.trainable()) {
+      Variable<TFloat32> v = network.variables().get(name);
+      String local = name.substring(name.indexOf('/') + 1).replace('/', '.');
+      List<Variable<TFloat32>> s = new ArrayList<>();
+      for (String slot : slotNames()) {
+        s.add(scope.withName(local + "." + slot).variable(init.zerosLike(v)));
+      }
+      slots.put(name, s);
+    }
+  }
+
+  private List<String> slotNames() {
+    if (spec instanceof Adam) {
+      return List.of("m", "v");
+    }
+    if (spec instanceof RmsProp r) {
+      return List.of("ms", "mom");
+    }
+    Sgd sgd = (Sgd) spec;
+    return sgd.momentum() > 0f ? List.of("accumulator") : List.of();
+  }
+
+  /** Every state variable of this optimizer. */
+  List<Variable<?>> variables() {
+    List<Variable<?>> all = new ArrayList<>();
+    all.add(iterations);
+    slots.values().forEach(all::addAll);
+    return all;
+  }
+
+  /**
+   * Builds one update of {@code loss} with respect to the network's trainable variables as
+   * read by {@code pass}. Every apply waits for every gradient of the update, so no
+   * gradient can read a weight that another apply already changed.
+   *
+   * @return an op that completes when the update (and {@code extra}) is done
+   */
+  Op update(org.tensorflow.Graph graph, NetworkLowering.Pass pass, Operand<TFloat32> loss, List<Op> extra) {
+    List<String> names = network.trainable();
+    Output<?>[] xs = new Output<?>[names.size()];
+    for (int i = 0; i < xs.length; i++) {
+      Operand<TFloat32> read = pass.reads.get(names.get(i));
+      if (read == null) {
+        throw new IllegalStateException("variable " + names.get(i) + " is not used by the loss");
+      }
+      xs[i] = read.asOutput();
+    }
+    Output<?>[] grads = graph.addGradients(loss.asOutput(), xs);
+    List<Op> gradOps = new ArrayList<>(List.of(grads));
+    Ops tf = pass.tf.withControlDependencies(gradOps);
+    Operand<TFloat32> lr = tf.constant(spec.learningRate());
+    List<Op> applies = new ArrayList<>();
+    Operand<TFloat32> b1Power = null;
+    Operand<TFloat32> b2Power = null;
+    if (spec instanceof Adam adam) {
+      Operand<TFloat32> t = tf.dtypes.cast(tf.math.add(tf.identity(iterations), tf.constant(1L)), TFloat32.class);
+      b1Power = tf.math.pow(tf.constant(adam.beta1()), t);
+      b2Power = tf.math.pow(tf.constant(adam.beta2()), t);
+    }
+    for (int i = 0; i < xs.length; i++) {
+      Variable<TFloat32> var = network.variables().get(names.get(i));
+      List<Variable<TFloat32>> s = slots.get(names.get(i));
+      @SuppressWarnings("unchecked")
+      Operand<TFloat32> g = (Operand<TFloat32>) grads[i];
+      if (spec instanceof Adam adam) {
+        applies.add(tf.train.applyAdam(var, s.get(0), s.get(1), b1Power, b2Power, lr,
+            tf.constant(adam.beta1()), tf.constant(adam.beta2()), tf.constant(adam.epsilon()), g));
+      } else if (spec instanceof RmsProp r) {
+        applies.add(tf.train.applyRmsProp(var, s.get(0), s.get(1), lr, tf.constant(r.rho()),
+            tf.constant(r.momentum()), tf.constant(r.epsilon()), g));
+      } else if (s.isEmpty()) {
+        applies.add(tf.train.applyGradientDescent(var, lr, g));
+      } else {
+        applies.add(tf.train.applyMomentum(var, s.get(0), lr, g, tf.constant(((Sgd) spec).momentum())));
+      }
+    }
+    Op increment = tf.withControlDependencies(applies).assignAdd(iterations, tf.constant(1L));
+    List<Op> all = new ArrayList<>(applies);
+    all.add(increment);
+    all.addAll(extra);
+    return pass.tf.withControlDependencies(all).noOp();
+  }
+}

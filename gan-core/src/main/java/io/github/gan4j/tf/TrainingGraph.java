@@ -1,0 +1,414 @@
+package io.github.gan4j.tf;
+
+import io.github.gan4j.Gan;
+import io.github.gan4j.layers.Shape;
+import io.github.gan4j.sample.Normal;
+import io.github.gan4j.sample.TruncatedNormal;
+import io.github.gan4j.sample.Uniform;
+import io.github.gan4j.train.DiscriminatorUpdate;
+import io.github.gan4j.train.GanLoss;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * The TensorFlow graph and session of one trainer: the single place where specs are lowered
+ * to ops, variables are created and placed, and sessions are configured.
+ *
+ * <p>Internal: not part of gan4j's public API; use {@code io.github.gan4j.train.Trainer}.
+ *
+ * <p>The graph holds three targets: a full step (k discriminator updates, then one
+ * generator update through the frozen discriminator, then the step counter), and a
+ * discriminator-only and a generator-only step for custom schedules. Within a step each
+ * phase reads variables only after the previous phase's update is complete, and each
+ * update applies only after all of its gradients exist, so results do not depend on op
+ * scheduling.
+ */
+public final class TrainingGraph implements AutoCloseable {
+  private static final String METRIC_D_LOSS = "metrics/d_loss";
+
+  private final GraphSpec spec;
+  private final Graph graph;
+  private final Ops tf;
+  private final Session session;
+  private final NetworkLowering generator;
+  private final NetworkLowering discriminator;
+  private final OptimizerLowering generatorOptimizer;
+  private final OptimizerLowering discriminatorOptimizer;
+  private final Variable<TInt64> stepCounter;
+  private final Placeholder<TFloat32> realInput;
+  private final Placeholder<TFloat32> noiseInput;
+  private final Placeholder<TFloat32> sampleLatent;
+  private final Operand<TFloat32> sampleImages;
+  private final Target fullStep;
+  private final Target discriminatorOnly;
+  private final Target generatorOnly;
+  private boolean closed;
+
+  /** Fetches of one target. */
+  private record Target(Op done, Operand<TFloat32> dLoss, Operand<TFloat32> gLoss,
+      Operand<TFloat32> dReal, Operand<TFloat32> dFake) {}
+
+  /** Builds the graph and opens its session; the variables are initialized on first use. */
+  public TrainingGraph(GraphSpec spec) {
+    this.spec = spec;
+    Gan gan = spec.gan();
+    this.graph = new Graph();
+    try {
+      // device placement for every op would be set here, e.g. tf.withDevice(DeviceSpec...)
+      this.tf = Ops.create(graph);
+      this.generator = new NetworkLowering(tf, gan.generator(), spec.seed());
+      this.discriminator = new NetworkLowering(tf, gan.discriminator(), spec.seed());
+      this.generatorOptimizer = new OptimizerLowering(tf, spec.generatorOptimizer(), generator);
+      this.discriminatorOptimizer = new OptimizerLowering(tf, spec.discriminatorOptimizer(), discriminator);
+      this.stepCounter = tf.withInitScope().withName("step").variable(tf.withInitScope().constant(0L));
+
+      int k = spec.discriminatorSteps();
+      int b = spec.batchSize();
+      this.realInput = tf.withName("real_images").placeholder(TFloat32.class,
+          Placeholder.shape(org.tensorflow.ndarray.Shape.of(gan.imageShape().withBatch((long) k * b))));
+      this.noiseInput = feedsNoise()
+          ? tf.withName("latent_noise").placeholder(TFloat32.class,
+              Placeholder.shape(org.tensorflow.ndarray.Shape.of((long) (k + 1) * b, gan.latentDim())))
+          : null;
+
+      this.fullStep = buildStep(true, true, "step");
+      this.discriminatorOnly = buildStep(true, false, "d_step");
+      this.generatorOnly = buildStep(false, true, "g_step");
+
+      this.sampleLatent = tf.withName("sample_latent").placeholder(TFloat32.class,
+          Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1, gan.latentDim())));
+      this.sampleImages = tf.withName("sample_images").identity(
+          generator.forward(new NetworkLowering.Pass(tf, NetworkLowering.Mode.INFERENCE, null), sampleLatent));
+
+      this.session = new Session(graph, sessionConfig(spec));
+    } catch (RuntimeException | Error e) {
+      graph.close();
+      throw e;
+    }
+  }
+
+  static ConfigProto sessionConfig(GraphSpec spec) {
+    return ConfigProto.newBuilder()
+        .setIntraOpParallelismThreads(spec.intraOpThreads())
+        .setInterOpParallelismThreads(spec.interOpThreads())
+        .build();
+  }
+
+  /** Whether the latent noise is fed from Java (a custom sampler) rather than made in-graph. */
+  public boolean feedsNoise() {
+    return !(spec.sampler() instanceof Normal || spec.sampler() instanceof Uniform
+        || spec.sampler() instanceof TruncatedNormal);
+  }
+
+  private Target buildStep(boolean trainD, boolean trainG, String name) {
+    Ops scope = tf.withSubScope(name);
+    Operand<TInt64> stepRead = scope.identity(stepCounter);
+    int k = spec.discriminatorSteps();
+    List<Op> after = new ArrayList<>();
+    List<Operand<TFloat32>> dLosses = new ArrayList<>();
+    List<Operand<TFloat32>> dReals = new ArrayList<>();
+    List<Operand<TFloat32>> dFakes = new ArrayList<>();
+    if (trainD) {
+      for (int j = 0; j < k; j++) {
+        Ops phase = after.isEmpty() ? scope.withSubScope("d" + j) : scope.withSubScope("d" + j).withControlDependencies(after);
+        Op done = discriminatorUpdate(phase, stepRead, j, dLosses, dReals, dFakes);
+        after = List.of(done);
+      }
+    }
+    Operand<TFloat32> gLoss = null;
+    if (trainG) {
+      Ops phase = after.isEmpty() ? scope.withSubScope("g") : scope.withSubScope("g").withControlDependencies(after);
+      NetworkLowering.Pass gPass = new NetworkLowering.Pass(phase, new NetworkLowering.Mode(true, true),
+          streamKey(phase, stepRead, k));
+      Operand<TFloat32> fake = generator.forward(gPass, noise(phase, stepRead, k));
+      NetworkLowering.Pass dPass = new NetworkLowering.Pass(phase, new NetworkLowering.Mode(false, true),
+          streamKey(phase, stepRead, k + 1));
+      Operand<TFloat32> logits = discriminator.forward(dPass, fake);
+      gLoss = spec.loss() == GanLoss.NON_SATURATING
+          ? mean(phase, crossEntropy(phase, logits, true))
+          : phase.math.neg(mean(phase, crossEntropy(phase, logits, false)));
+      after = List.of(generatorOptimizer.update(graph, gPass, gLoss, gPass.statUpdates));
+    }
+    Op done = scope.withControlDependencies(after).withName("done").assignAdd(stepCounter, scope.constant(1L));
+    return new Target(done, average(scope, dLosses), gLoss, average(scope, dReals), average(scope, dFakes));
+  }
+
+  private Op discriminatorUpdate(Ops phase, Operand<TInt64> stepRead, int j,
+      List<Operand<TFloat32>> losses, List<Operand<TFloat32>> reals, List<Operand<TFloat32>> fakes) {
+    int b = spec.batchSize();
+    Shape image = spec.gan().imageShape();
+    int[] begin = new int[image.rank() + 1];
+    begin[0] = j * b;
+    Operand<TFloat32> real = phase.slice(realInput, phase.constant(begin),
+        phase.constant(toInts(image.withBatch(b))));
+    NetworkLowering.Pass gPass = new NetworkLowering.Pass(phase, NetworkLowering.Mode.INFERENCE, null);
+    Operand<TFloat32> fake = phase.stopGradient(generator.forward(gPass, noise(phase, stepRead, j)));
+    NetworkLowering.Mode training = new NetworkLowering.Mode(true, true);
+    if (spec.discriminatorUpdate() == DiscriminatorUpdate.COMBINED_BATCH) {
+      NetworkLowering.Pass dPass = new NetworkLowering.Pass(phase, training, streamKey(phase, stepRead, 2 * j));
+      Operand<TFloat32> logits = discriminator.forward(dPass, phase.concat(List.of(real, fake), phase.constant(0)));
+      Operand<TFloat32> realLogits = phase.slice(logits, phase.constant(new int[] {0, 0}), phase.constant(new int[] {b, 1}));
+      Operand<TFloat32> fakeLogits = phase.slice(logits, phase.constant(new int[] {b, 0}), phase.constant(new int[] {b, 1}));
+      Operand<TFloat32> loss = phase.math.mul(phase.constant(0.5f), phase.math.add(
+          mean(phase, crossEntropy(phase, realLogits, true)), mean(phase, crossEntropy(phase, fakeLogits, false))));
+      losses.add(loss);
+      reals.add(mean(phase, phase.math.sigmoid(realLogits)));
+      fakes.add(mean(phase, phase.math.sigmoid(fakeLogits)));
+      return discriminatorOptimizer.update(graph, dPass, loss, dPass.statUpdates);
+    }
+    NetworkLowering.Pass realPass = new NetworkLowering.Pass(phase, training, streamKey(phase, stepRead, 2 * j));
+    Operand<TFloat32> realLogits = discriminator.forward(realPass, real);
+    Operand<TFloat32> realLoss = mean(phase, crossEntropy(phase, realLogits, true));
+    Op realDone = discriminatorOptimizer.update(graph, realPass, realLoss, realPass.statUpdates);
+    Ops second = phase.withControlDependencies(List.of(realDone));
+    NetworkLowering.Pass fakePass = new NetworkLowering.Pass(second, training, streamKey(second, stepRead, 2 * j + 1));
+    Operand<TFloat32> fakeLogits = discriminator.forward(fakePass, fake);
+    Operand<TFloat32> fakeLoss = mean(phase, crossEntropy(phase, fakeLogits, false));
+    losses.add(phase.math.mul(phase.constant(0.5f), phase.math.add(realLoss, fakeLoss)));
+    reals.add(mean(phase, phase.math.sigmoid(realLogits)));
+    fakes.add(mean(phase, phase.math.sigmoid(fakeLogits)));
+    return discriminatorOptimizer.update(graph, fakePass, fakeLoss, fakePass.statUpdates);
+  }
+
+  /** Latent noise for stream {@code slot} of the current step: in-graph, or a slice of the fed noise. */
+  private Operand<TFloat32> noise(Ops tf, Operand<TInt64> stepRead, int slot) {
+    int b = spec.batchSize();
+    int latent = spec.gan().latentDim();
+    if (feedsNoise()) {
+      return tf.slice(noiseInput, tf.constant(new int[] {slot * b, 0}), tf.constant(new int[] {b, latent}));
+    }
+    Operand<TInt64> key = tf.concat(List.of(tf.constant(new long[] {spec.seed()}),
+        tf.reshape(streamKey(tf, stepRead, slot), tf.constant(new int[] {1}))), tf.constant(0));
+    Operand<TInt64> shape = tf.constant(new long[] {b, latent});
+    if (spec.sampler() instanceof Normal n) {
+      Operand<TFloat32> z = tf.random.statelessRandomNormal(shape, key);
+      return n.mean() == 0f && n.stddev() == 1f ? z
+          : tf.math.add(tf.math.mul(z, tf.constant(n.stddev())), tf.constant(n.mean()));
+    }
+    if (spec.sampler() instanceof Uniform u) {
+      Operand<TFloat32> z = tf.random.statelessRandomUniform(shape, key);
+      return tf.math.add(tf.math.mul(z, tf.constant(u.high() - u.low())), tf.constant(u.low()));
+    }
+    TruncatedNormal t = (TruncatedNormal) spec.sampler();
+    return tf.math.mul(tf.random.statelessTruncatedNormal(shape, key), tf.constant(t.stddev()));
+  }
+
+  private static Operand<TInt64> streamKey(Ops tf, Operand<TInt64> stepRead, int slot) {
+    return tf.math.add(tf.math.mul(stepRead, tf.constant((long) GraphSpec.STREAMS_PER_STEP)), tf.constant((long) slot));
+  }
+
+  /** Binary cross-entropy of logits against an all-ones or all-zeros label, element-wise, stable. */
+  private static Operand<TFloat32> crossEntropy(Ops tf, Operand<TFloat32> logits, boolean real) {
+    // softplus(-x) for label 1, softplus(x) for label 0: relu(+-x) + log1p(exp(-|x|))
+    Operand<TFloat32> signed = real ? tf.math.neg(logits) : logits;
+    return tf.math.add(tf.nn.relu(signed), tf.math.log1p(tf.math.exp(tf.math.neg(tf.math.abs(logits)))));
+  }
+
+  private static Operand<TFloat32> mean(Ops tf, Operand<TFloat32> x) {
+    return tf.math.mean(tf.reshape(x, tf.constant(new int[] {-1})), tf.constant(0));
+  }
+
+  private static Operand<TFloat32> average(Ops tf, List<Operand<TFloat32>> xs) {
+    if (xs.isEmpty()) {
+      return null;
+    }
+    Operand<TFloat32> sum = xs.get(0);
+    for (int i = 1; i < xs.size(); i++) {
+      sum = tf.math.add(sum, xs.get(i));
+    }
+    return xs.size() == 1 ? sum : tf.math.mul(sum, tf.constant(1f / xs.size()));
+  }
+
+  private static int[] toInts(long[] dims) {
+    int[] out = new int[dims.length];
+    for (int i = 0; i < dims.length; i++) {
+      out[i] = (int) dims[i];
+    }
+    return out;
+  }
+
+  /**
+   * Runs a full step.
+   *
+   * @param real {@code k * batchSize} images, NHWC
+   * @param noise {@code (k + 1) * batchSize} latent vectors when {@link #feedsNoise()}, else null
+   * @return d_loss, g_loss, D(x), D(G(z))
+   */
+  public float[] step(float[] real, float[] noise) {
+    return run(fullStep, real, noise);
+  }
+
+  /** Runs k discriminator updates only; returns d_loss, NaN, D(x), D(G(z)). */
+  public float[] discriminatorStep(float[] real, float[] noise) {
+    return run(discriminatorOnly, real, noise);
+  }
+
+  /** Runs one generator update only; returns NaN, g_loss, NaN, NaN. */
+  public float[] generatorStep(float[] noise) {
+    return run(generatorOnly, null, noise);
+  }
+
+  private float[] run(Target target, float[] real, float[] noise) {
+    checkOpen();
+    List<Tensor> feeds = new ArrayList<>();
+    try {
+      Session.Runner runner = session.runner().addTarget(target.done());
+      if (real != null) {
+        TFloat32 t = TFloat32.tensorOf(realInput.shape(), DataBuffers.of(real, true, false));
+        feeds.add(t);
+        runner.feed(realInput, t);
+      }
+      if (noiseInput != null && noise != null) {
+        TFloat32 t = TFloat32.tensorOf(noiseInput.shape(), DataBuffers.of(noise, true, false));
+        feeds.add(t);
+        runner.feed(noiseInput, t);
+      }
+      List<Operand<TFloat32>> fetches = new ArrayList<>();
+      for (Operand<TFloat32> f : new Operand[] {target.dLoss(), target.gLoss(), target.dReal(), target.dFake()}) {
+        if (f != null) {
+          runner.fetch(f);
+          fetches.add(f);
+        }
+      }
+      float[] out = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};
+      try (Result result = runner.run()) {
+        int i = 0;
+        Operand<?>[] all = {target.dLoss(), target.gLoss(), target.dReal(), target.dFake()};
+        for (int slot = 0; slot < 4; slot++) {
+          if (all[slot] != null) {
+            out[slot] = ((TFloat32) result.get(i++)).getFloat();
+          }
+        }
+      }
+      return out;
+    } finally {
+      feeds.forEach(Tensor::close);
+    }
+  }
+
+  /** Generates {@code count} images from {@code count * latentDim} latent values, G in inference mode. */
+  public float[] generate(float[] latents, int count) {
+    checkOpen();
+    int latent = spec.gan().latentDim();
+    try (TFloat32 z = TFloat32.tensorOf(org.tensorflow.ndarray.Shape.of(count, latent),
+            DataBuffers.of(latents, true, false));
+        Result result = session.runner().feed(sampleLatent, z).fetch(sampleImages).run()) {
+      TFloat32 images = (TFloat32) result.get(0);
+      float[] out = new float[(int) images.size()];
+      images.copyTo(DataBuffers.of(out, false, false));
+      return out;
+    }
+  }
+
+  /** The number of steps run so far (full, discriminator-only and generator-only). */
+  public long stepCount() {
+    checkOpen();
+    try (Result r = session.runner().fetch(stepCounter).run()) {
+      return ((TInt64) r.get(0)).getLong();
+    }
+  }
+
+  /** Current values of all float variables (weights, BatchNorm statistics, optimizer slots), by name. */
+  public Map<String, float[]> variableValues() {
+    checkOpen();
+    List<Variable<?>> vars = new ArrayList<>();
+    vars.addAll(generator.variables().values());
+    vars.addAll(discriminator.variables().values());
+    vars.addAll(generatorOptimizer.variables());
+    vars.addAll(discriminatorOptimizer.variables());
+    Map<String, float[]> out = new LinkedHashMap<>();
+    Session.Runner runner = session.runner();
+    vars.forEach(runner::fetch);
+    try (Result r = runner.run()) {
+      for (int i = 0; i < vars.size(); i++) {
+        Tensor t = r.get(i);
+        float[] values;
+        if (t instanceof TFloat32 f) {
+          values = new float[(int) f.size()];
+          f.copyTo(DataBuffers.of(values, false, false));
+        } else {
+          values = new float[] {((TInt64) t).getLong()};
+        }
+        out.put(vars.get(i).op().name(), values);
+      }
+    }
+    return out;
+  }
+
+  /** Saves every variable under {@code dir} (TensorFlow checkpoint files with prefix {@code dir/variables}). */
+  public void save(Path dir) throws IOException {
+    checkOpen();
+    Files.createDirectories(dir);
+    session.save(dir.resolve("variables").toString());
+  }
+
+  /** Restores every variable from a directory written by {@link #save}. */
+  public void restore(Path dir) {
+    checkOpen();
+    session.restore(dir.resolve("variables").toString());
+  }
+
+  /**
+   * Exports the generator alone as a SavedModel: signature {@code serving_default}, input
+   * {@code latent} (batch, latentDim), output {@code images} (batch, h, w, c), BatchNorm in
+   * inference mode.
+   */
+  public void exportGenerator(Path dir) throws IOException {
+    checkOpen();
+    Path tmp = Files.createTempDirectory("gan4j-export");
+    try {
+      save(tmp);
+      GeneratorExport.export(spec.gan(), spec.seed(), tmp.resolve("variables").toString(), dir);
+    } finally {
+      deleteRecursively(tmp);
+    }
+  }
+
+  static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("the trainer is closed");
+    }
+  }
+
+  /** Closes the session and the graph; idempotent. */
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      try {
+        session.close();
+      } finally {
+        graph.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package io.github.gan4j.train;
+
+import io.github.gan4j.sample.ImageGrid;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** Ready-made {@link TrainingListener}s. */
+public final class Listeners {
+  private Listeners() {}
+
+  /**
+   * Every {@code every} steps, writes a 5x5 grid of samples from 25 fixed latent vectors
+   * (the same ones all run long, so the grids show progress) to
+   * {@code dir/step-NNNNNN.png}, each image scaled up to be easy to see.
+   */
+  public static TrainingListener sampleGrid(Path dir, int every) {
+    return sampleGrid(dir, every, 5);
+  }
+
+  /** As {@link #sampleGrid(Path, int)} with a {@code side x side} grid. */
+  public static TrainingListener sampleGrid(Path dir, int every, int side) {
+    if (every <= 0 || side <= 0) {
+      throw new IllegalArgumentException("every and side must be positive, were " + every + ", " + side);
+    }
+    return (trainer, m) -> {
+      if (m.step() % every == 0) {
+        writeGrid(trainer, dir.resolve(String.format(Locale.ROOT, "step-%06d.png", m.step())), side);
+      }
+    };
+  }
+
+  /** Writes a {@code side x side} grid of samples from fixed latents (seed 0) to {@code file}. */
+  public static void writeGrid(Trainer trainer, Path file, int side) {
+    float[] images = trainer.generate(side * side, 0L);
+    int h = trainer.gan().imageShape().dim(0);
+    int scale = Math.max(1, 128 / h);
+    try {
+      ImageGrid.writePng(images, trainer.gan().imageShape(), side, side, scale, file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write sample grid " + file, e);
+    }
+  }
+
+  /** Every {@code every} steps, prints one line of metrics to {@code out}. */
+  public static TrainingListener log(PrintStream out, int every) {
+    if (every <= 0) {
+      throw new IllegalArgumentException("every must be positive, was " + every);
+    }
+    return (trainer, m) -> {
+      if (m.step() % every == 0) {
+        out.println(format(m));
+      }
+    };
+  }
+
+  /** One line: step, losses, D(x), D(G(z)), steps/s. */
+  public static String format(StepMetrics m) {
+    return String.format(Locale.ROOT, "step %d  d_loss %.4f  g_loss %.4f  D(x) %.3f  D(G(z)) %.3f  %.2f steps/s",
+        m.step(), m.dLoss(), m.gLoss(), m.dReal(), m.dFake(), m.stepsPerSecond());
+  }
+
+  /**
+   * Stops training with an {@link IllegalStateException} naming the step and the losses as
+   * soon as a loss is not a finite number.
+   */
+  public static TrainingListener stopOnNonFinite() {
+    return (trainer, m) -> {
+      if (!m.finite()) {
+        throw new IllegalStateException("training diverged at step " + m.step() + ": d_loss " + m.dLoss()
+            + ", g_loss " + m.gLoss() + ". Lower the learning rates, or restore the last checkpoint.");
+      }
+    };
+  }
+}

@@ -1,0 +1,365 @@
+package io.github.gan4j.train;
+
+import io.github.gan4j.Gan;
+import io.github.gan4j.data.BatchSchedule;
+import io.github.gan4j.data.Dataset;
+import io.github.gan4j.sample.Sampler;
+import io.github.gan4j.tf.GraphSpec;
+import io.github.gan4j.tf.TrainingGraph;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Trains a {@link Gan} with the frozen-discriminator procedure on a TensorFlow graph:
+ * each step the discriminator learns real = 1 and fake = 0, then the generator learns
+ * through the discriminator while the discriminator's weights and optimizer state stay
+ * untouched. One {@code Session.run} per step; the latent noise is made in-graph.
+ *
+ * <pre>{@code
+ * try (Trainer trainer = Trainer.of(gan).batchSize(32).seed(42).build()) {
+ *   trainer.fit(dataset, Steps.of(10_000), Listeners.sampleGrid(out, 1_000));
+ *   trainer.exportGenerator(out.resolve("generator"));
+ * }
+ * }</pre>
+ *
+ * <p>The same seed, dataset and configuration give bit-identical results on the same machine
+ * and thread configuration, also across {@link #save}/{@link #restore}: the batch order and
+ * the noise are functions of the seed and the step counter, which is checkpointed.
+ *
+ * <p>A trainer owns native memory: close it. It is not thread-safe.
+ */
+public final class Trainer implements AutoCloseable {
+  private final Gan gan;
+  private final GraphSpec spec;
+  private final TrainingGraph graph;
+  private final float[] realBuffer;
+  private final float[] noiseBuffer;
+  private final int[] indexBuffer;
+  private BatchSchedule schedule;
+  private Dataset scheduled;
+  private long step;
+
+  private Trainer(GraphSpec spec) {
+    this.gan = spec.gan();
+    this.spec = spec;
+    this.graph = new TrainingGraph(spec);
+    int k = spec.discriminatorSteps();
+    this.realBuffer = new float[Math.toIntExact((long) k * spec.batchSize() * gan.imageShape().size())];
+    this.noiseBuffer = graph.feedsNoise() ? new float[(k + 1) * spec.batchSize() * gan.latentDim()] : null;
+    this.indexBuffer = new int[spec.batchSize()];
+  }
+
+  /** Starts configuring a trainer for {@code gan}. */
+  public static Builder of(Gan gan) {
+    return new Builder(Objects.requireNonNull(gan, "gan"));
+  }
+
+  /** The model being trained. */
+  public Gan gan() {
+    return gan;
+  }
+
+  /** Images per batch. */
+  public int batchSize() {
+    return spec.batchSize();
+  }
+
+  /** The seed of weights, noise, data order and dropout. */
+  public long seed() {
+    return spec.seed();
+  }
+
+  /** Steps run so far (restored by {@link #restore}). */
+  public long step() {
+    return step;
+  }
+
+  /**
+   * Trains on {@code dataset} for {@code steps}, calling every listener after every step.
+   *
+   * @return the metrics of the last step, or {@code null} if no step ran
+   * @throws IllegalArgumentException if the dataset's image shape differs from the model's,
+   *     or it holds fewer images than one batch
+   */
+  public StepMetrics fit(Dataset dataset, Steps steps, TrainingListener... listeners) {
+    checkDataset(dataset);
+    long perEpoch = schedule(dataset).batchesPerEpoch() / spec.discriminatorSteps();
+    long n = steps.remaining(step, Math.max(1, perEpoch));
+    List<TrainingListener> all = List.of(listeners);
+    for (TrainingListener l : all) {
+      l.onStart(this);
+    }
+    StepMetrics last = null;
+    for (long i = 0; i < n; i++) {
+      last = step(dataset);
+      for (TrainingListener l : all) {
+        l.onStep(this, last);
+      }
+    }
+    for (TrainingListener l : all) {
+      l.onEnd(this);
+    }
+    return last;
+  }
+
+  /** Runs one full training step on the next batches of {@code dataset}. */
+  public StepMetrics step(Dataset dataset) {
+    long start = System.nanoTime();
+    fillReal(dataset);
+    fillNoise(true, true);
+    float[] m = graph.step(realBuffer, noiseBuffer);
+    step++;
+    return new StepMetrics(step, m[0], m[1], m[2], m[3], System.nanoTime() - start);
+  }
+
+  /**
+   * Runs only the discriminator's update(s) of a step, for custom schedules; counts as a step.
+   * The generator's variables are not changed. {@code gLoss} of the result is NaN.
+   */
+  public StepMetrics discriminatorStep(Dataset dataset) {
+    long start = System.nanoTime();
+    fillReal(dataset);
+    fillNoise(true, false);
+    float[] m = graph.discriminatorStep(realBuffer, noiseBuffer);
+    step++;
+    return new StepMetrics(step, m[0], m[1], m[2], m[3], System.nanoTime() - start);
+  }
+
+  /**
+   * Runs only the generator's update through the frozen discriminator, for custom schedules;
+   * counts as a step. The discriminator's variables are not changed. Only {@code gLoss} of
+   * the result is a number.
+   */
+  public StepMetrics generatorStep() {
+    long start = System.nanoTime();
+    fillNoise(false, true);
+    float[] m = graph.generatorStep(noiseBuffer);
+    step++;
+    return new StepMetrics(step, m[0], m[1], m[2], m[3], System.nanoTime() - start);
+  }
+
+  private void checkDataset(Dataset dataset) {
+    Objects.requireNonNull(dataset, "dataset");
+    if (!dataset.imageShape().equals(gan.imageShape())) {
+      throw new IllegalArgumentException("dataset " + dataset.name() + " has images of shape " + dataset.imageShape()
+          + " but the model expects " + gan.imageShape()
+          + "; declare GanBuilder.forImages with the dataset's shape or convert the images");
+    }
+  }
+
+  private BatchSchedule schedule(Dataset dataset) {
+    if (dataset != scheduled) {
+      checkDataset(dataset);
+      schedule = new BatchSchedule(dataset.size(), spec.batchSize(), spec.seed());
+      scheduled = dataset;
+    }
+    return schedule;
+  }
+
+  private void fillReal(Dataset dataset) {
+    BatchSchedule s = schedule(dataset);
+    int k = spec.discriminatorSteps();
+    int imageSize = (int) gan.imageShape().size();
+    int offset = 0;
+    for (int j = 0; j < k; j++) {
+      s.indices(step * k + j, indexBuffer);
+      for (int index : indexBuffer) {
+        dataset.copyImage(index, realBuffer, offset);
+        offset += imageSize;
+      }
+    }
+  }
+
+  private void fillNoise(boolean discriminator, boolean generator) {
+    if (noiseBuffer == null) {
+      return;
+    }
+    int k = spec.discriminatorSteps();
+    int block = spec.batchSize() * gan.latentDim();
+    float[] one = new float[block];
+    for (int slot = 0; slot <= k; slot++) {
+      if (slot < k ? discriminator : generator) {
+        spec.sampler().sample(spec.seed(), step * GraphSpec.STREAMS_PER_STEP + slot, one);
+        System.arraycopy(one, 0, noiseBuffer, slot * block, block);
+      }
+    }
+  }
+
+  /**
+   * Generates images from the given latent vectors ({@code count * latentDim} values), with
+   * the generator in inference mode (BatchNorm on its moving statistics).
+   *
+   * @return {@code count} images, NHWC floats, normally in [-1, 1]
+   */
+  public float[] generate(float[] latents) {
+    int latent = gan.latentDim();
+    if (latents.length == 0 || latents.length % latent != 0) {
+      throw new IllegalArgumentException("got " + latents.length + " latent values; expected a positive multiple of "
+          + "latentDim " + latent);
+    }
+    return graph.generate(latents, latents.length / latent);
+  }
+
+  /** Generates {@code count} images from latent vectors drawn from the sampler with {@code seed}. */
+  public float[] generate(int count, long seed) {
+    if (count <= 0) {
+      throw new IllegalArgumentException("count must be positive, was " + count);
+    }
+    float[] z = new float[count * gan.latentDim()];
+    spec.sampler().sample(seed, 0, z);
+    return generate(z);
+  }
+
+  /**
+   * Current values of every variable, by name: weights ({@code generator/conv2d/kernel}),
+   * BatchNorm statistics, optimizer state ({@code optimizer/discriminator/...}). For
+   * inspection and tests; int counters are returned as one-element arrays.
+   */
+  public Map<String, float[]> variables() {
+    return graph.variableValues();
+  }
+
+  /**
+   * Saves the full training state to {@code dir}: all weights, both optimizers' state,
+   * BatchNorm statistics and the step counter (which fixes the data and noise position).
+   */
+  public void save(Path dir) {
+    try {
+      graph.save(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot save checkpoint to " + dir, e);
+    }
+  }
+
+  /**
+   * Restores the state saved by {@link #save} into this trainer, which must be configured
+   * for the same model. Continuing then gives bit-identical results to never having stopped.
+   */
+  public void restore(Path dir) {
+    graph.restore(dir);
+    step = graph.stepCount();
+  }
+
+  /**
+   * Exports the generator alone as a TensorFlow SavedModel (latent in, images out) into the
+   * empty or missing directory {@code dir}; load it with {@link TrainedGenerator#load}.
+   */
+  public void exportGenerator(Path dir) {
+    try {
+      graph.exportGenerator(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot export the generator to " + dir, e);
+    }
+  }
+
+  /** Releases the native graph and session; idempotent. */
+  @Override
+  public void close() {
+    graph.close();
+  }
+
+  /**
+   * Configures a {@link Trainer}. Setters validate at once; {@link #build()} may be called
+   * more than once and does not change the builder.
+   */
+  public static final class Builder {
+    private final Gan gan;
+    private int batchSize = 32;
+    private long seed = 0;
+    private Optimizer discriminatorOptimizer = Optimizer.adam();
+    private Optimizer generatorOptimizer = Optimizer.adam();
+    private GanLoss loss = GanLoss.NON_SATURATING;
+    private DiscriminatorUpdate discriminatorUpdate = DiscriminatorUpdate.SEPARATE_BATCHES;
+    private int discriminatorSteps = 1;
+    private Sampler sampler = Sampler.normal();
+    private int intraOpThreads = 0;
+    private int interOpThreads = 0;
+
+    private Builder(Gan gan) {
+      this.gan = gan;
+    }
+
+    /** Images per batch (default 32, as the reference). */
+    public Builder batchSize(int batchSize) {
+      if (batchSize <= 0) {
+        throw new IllegalArgumentException("batch size must be positive, was " + batchSize);
+      }
+      this.batchSize = batchSize;
+      return this;
+    }
+
+    /** Seed of initial weights, noise, data order and dropout (default 0). */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /** The same optimizer configuration for both networks (each gets its own state). */
+    public Builder optimizer(Optimizer optimizer) {
+      return discriminatorOptimizer(optimizer).generatorOptimizer(optimizer);
+    }
+
+    /** The discriminator's optimizer (default Adam with Keras's defaults). */
+    public Builder discriminatorOptimizer(Optimizer optimizer) {
+      this.discriminatorOptimizer = Objects.requireNonNull(optimizer, "discriminator optimizer");
+      return this;
+    }
+
+    /** The generator's optimizer (default Adam with Keras's defaults). */
+    public Builder generatorOptimizer(Optimizer optimizer) {
+      this.generatorOptimizer = Objects.requireNonNull(optimizer, "generator optimizer");
+      return this;
+    }
+
+    /** The adversarial loss (default {@link GanLoss#NON_SATURATING}). */
+    public Builder loss(GanLoss loss) {
+      this.loss = Objects.requireNonNull(loss, "loss");
+      return this;
+    }
+
+    /** How D learns from a real and a fake batch (default {@link DiscriminatorUpdate#SEPARATE_BATCHES}). */
+    public Builder discriminatorUpdate(DiscriminatorUpdate update) {
+      this.discriminatorUpdate = Objects.requireNonNull(update, "discriminator update");
+      return this;
+    }
+
+    /** Discriminator updates per generator update, each on fresh batches (default 1, at most 32). */
+    public Builder discriminatorSteps(int k) {
+      if (k < 1 || k > GraphSpec.STREAMS_PER_STEP / 2 - 1) {
+        throw new IllegalArgumentException("discriminator steps must be in [1, 31], was " + k);
+      }
+      this.discriminatorSteps = k;
+      return this;
+    }
+
+    /** The latent distribution (default standard normal). */
+    public Builder sampler(Sampler sampler) {
+      this.sampler = Objects.requireNonNull(sampler, "sampler");
+      return this;
+    }
+
+    /**
+     * TensorFlow's thread pools: threads inside one op and threads running independent ops
+     * (0 = TensorFlow's choice, all cores). Results are bit-identical only between runs with
+     * the same thread configuration.
+     */
+    public Builder threads(int intraOp, int interOp) {
+      if (intraOp < 0 || interOp < 0) {
+        throw new IllegalArgumentException("thread counts must not be negative, were " + intraOp + ", " + interOp);
+      }
+      this.intraOpThreads = intraOp;
+      this.interOpThreads = interOp;
+      return this;
+    }
+
+    /** Builds the graph and opens a session: allocates native memory, so close the trainer. */
+    public Trainer build() {
+      return new Trainer(new GraphSpec(gan, batchSize, seed, discriminatorOptimizer, generatorOptimizer, loss,
+          discriminatorUpdate, discriminatorSteps, sampler, intraOpThreads, interOpThreads));
+    }
+  }
+}

@@ -3,6 +3,7 @@ package io.github.gan4j.tf;
 import io.github.gan4j.Gan;
 import io.github.gan4j.sample.Sampler;
 import io.github.gan4j.train.DiscriminatorUpdate;
+import io.github.gan4j.train.FakeBatches;
 import io.github.gan4j.train.GanLoss;
 import io.github.gan4j.train.Optimizer;
 
@@ -16,13 +17,14 @@ import io.github.gan4j.train.Optimizer;
  * @param generatorOptimizer G's optimizer
  * @param loss the adversarial loss
  * @param discriminatorUpdate how D learns from a real and a fake batch
+ * @param fakeBatches how G runs when making D's fake batch
  * @param discriminatorSteps D updates per G update
  * @param sampler latent distribution (built-ins are generated in-graph, others fed)
  * @param intraOpThreads threads inside one op (0 = TensorFlow's choice: all cores)
  * @param interOpThreads threads running independent ops (0 = TensorFlow's choice)
  */
 public record GraphSpec(Gan gan, int batchSize, long seed, Optimizer discriminatorOptimizer,
-    Optimizer generatorOptimizer, GanLoss loss, DiscriminatorUpdate discriminatorUpdate,
+    Optimizer generatorOptimizer, GanLoss loss, DiscriminatorUpdate discriminatorUpdate, FakeBatches fakeBatches,
     int discriminatorSteps, Sampler sampler, int intraOpThreads, int interOpThreads) {
 
   /** Noise streams per step: D updates use streams 0..k-1, G's update stream k. */

@@ -6,6 +6,7 @@ import io.github.gan4j.sample.Normal;
 import io.github.gan4j.sample.TruncatedNormal;
 import io.github.gan4j.sample.Uniform;
 import io.github.gan4j.train.DiscriminatorUpdate;
+import io.github.gan4j.train.FakeBatches;
 import io.github.gan4j.train.GanLoss;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -136,11 +137,13 @@ public final class TrainingGraph implements AutoCloseable {
     Operand<TFloat32> gLoss = null;
     if (trainG) {
       Ops phase = after.isEmpty() ? scope.withSubScope("g") : scope.withSubScope("g").withControlDependencies(after);
+      // dropout streams: D's updates use 2j and 2j+1, fakes for them 32+j, this update 63
+      // (masks of different layers differ through the layer's name in the key)
       NetworkLowering.Pass gPass = new NetworkLowering.Pass(phase, new NetworkLowering.Mode(true, true),
-          streamKey(phase, stepRead, k));
+          streamKey(phase, stepRead, GraphSpec.STREAMS_PER_STEP - 1));
       Operand<TFloat32> fake = generator.forward(gPass, noise(phase, stepRead, k));
       NetworkLowering.Pass dPass = new NetworkLowering.Pass(phase, new NetworkLowering.Mode(false, true),
-          streamKey(phase, stepRead, k + 1));
+          streamKey(phase, stepRead, GraphSpec.STREAMS_PER_STEP - 1));
       Operand<TFloat32> logits = discriminator.forward(dPass, fake);
       gLoss = spec.loss() == GanLoss.NON_SATURATING
           ? mean(phase, crossEntropy(phase, logits, true))
@@ -159,7 +162,10 @@ public final class TrainingGraph implements AutoCloseable {
     begin[0] = j * b;
     Operand<TFloat32> real = phase.slice(realInput, phase.constant(begin),
         phase.constant(toInts(image.withBatch(b))));
-    NetworkLowering.Pass gPass = new NetworkLowering.Pass(phase, NetworkLowering.Mode.INFERENCE, null);
+    // moving statistics updates of a training-mode pass are collected in gPass and dropped
+    NetworkLowering.Mode gMode = spec.fakeBatches() == FakeBatches.TRAINING_MODE
+        ? new NetworkLowering.Mode(true, true) : NetworkLowering.Mode.INFERENCE;
+    NetworkLowering.Pass gPass = new NetworkLowering.Pass(phase, gMode, streamKey(phase, stepRead, 32 + j));
     Operand<TFloat32> fake = phase.stopGradient(generator.forward(gPass, noise(phase, stepRead, j)));
     NetworkLowering.Mode training = new NetworkLowering.Mode(true, true);
     if (spec.discriminatorUpdate() == DiscriminatorUpdate.COMBINED_BATCH) {

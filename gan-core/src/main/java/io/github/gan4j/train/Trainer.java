@@ -274,6 +274,7 @@ public final class Trainer implements AutoCloseable {
     private Optimizer generatorOptimizer = Optimizer.adam();
     private GanLoss loss = GanLoss.NON_SATURATING;
     private DiscriminatorUpdate discriminatorUpdate = DiscriminatorUpdate.SEPARATE_BATCHES;
+    private FakeBatches fakeBatches = FakeBatches.INFERENCE_MODE;
     private int discriminatorSteps = 1;
     private Sampler sampler = Sampler.normal();
     private int intraOpThreads = 0;
@@ -327,6 +328,12 @@ public final class Trainer implements AutoCloseable {
       return this;
     }
 
+    /** How the generator runs when making D's fake batch (default {@link FakeBatches#INFERENCE_MODE}, the reference's). */
+    public Builder fakeBatches(FakeBatches mode) {
+      this.fakeBatches = Objects.requireNonNull(mode, "fake batches mode");
+      return this;
+    }
+
     /** Discriminator updates per generator update, each on fresh batches (default 1, at most 32). */
     public Builder discriminatorSteps(int k) {
       if (k < 1 || k > GraphSpec.STREAMS_PER_STEP / 2 - 1) {
@@ -359,7 +366,7 @@ public final class Trainer implements AutoCloseable {
     /** Builds the graph and opens a session: allocates native memory, so close the trainer. */
     public Trainer build() {
       return new Trainer(new GraphSpec(gan, batchSize, seed, discriminatorOptimizer, generatorOptimizer, loss,
-          discriminatorUpdate, discriminatorSteps, sampler, intraOpThreads, interOpThreads));
+          discriminatorUpdate, fakeBatches, discriminatorSteps, sampler, intraOpThreads, interOpThreads));
     }
   }
 }

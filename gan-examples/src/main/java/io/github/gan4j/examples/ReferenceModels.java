@@ -1,0 +1,54 @@
+package io.github.gan4j.examples;
+
+import static io.github.gan4j.layers.Activation.RELU;
+import static io.github.gan4j.layers.Activation.TANH;
+import static io.github.gan4j.layers.Layers.batchNorm;
+import static io.github.gan4j.layers.Layers.conv2d;
+import static io.github.gan4j.layers.Layers.conv2dTranspose;
+import static io.github.gan4j.layers.Layers.dense;
+import static io.github.gan4j.layers.Layers.flatten;
+import static io.github.gan4j.layers.Layers.leakyRelu;
+import static io.github.gan4j.layers.Layers.reshape;
+
+import io.github.gan4j.Gan;
+import io.github.gan4j.GanBuilder;
+
+/** The reference DCGAN of the Keras CIFAR-10 tutorial, and the same design for other sizes. */
+public final class ReferenceModels {
+  private ReferenceModels() {}
+
+  /**
+   * The reference DCGAN for 32x32x3 images (CIFAR-10): generator 2,313,859 parameters
+   * (896 non-trainable), discriminator 374,913.
+   */
+  public static Gan cifar10() {
+    return dcgan(32, 32, 3);
+  }
+
+  /** The same design for 28x28x1 images (MNIST, Fashion-MNIST), starting from 7x7. */
+  public static Gan mnist() {
+    return dcgan(28, 28, 1);
+  }
+
+  /**
+   * The reference design for {@code height x width x channels} images whose height and width
+   * are divisible by 4: two stride-2 transposed convolutions up from a quarter of the size.
+   */
+  public static Gan dcgan(int height, int width, int channels) {
+    int h0 = height / 4;
+    int w0 = width / 4;
+    return GanBuilder.forImages(height, width, channels)
+        .latentDim(100)
+        .generator(
+            dense(h0 * w0 * 256).activation(RELU), reshape(h0, w0, 256), batchNorm().momentum(0.8f),
+            conv2dTranspose(128, 4).strides(2), leakyRelu(0.2f), batchNorm().momentum(0.8f),
+            conv2dTranspose(64, 4).strides(2), leakyRelu(0.2f), batchNorm().momentum(0.8f),
+            conv2d(channels, 3).activation(TANH))
+        .discriminator(
+            conv2d(64, 3).strides(2), leakyRelu(0.2f),
+            conv2d(128, 3).strides(2), leakyRelu(0.2f),
+            conv2d(256, 3).strides(2), leakyRelu(0.2f),
+            flatten(), dense(1))
+        .build();
+  }
+}

@@ -1,0 +1,53 @@
+package io.github.gan4j.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class TrainConfigTest {
+
+  @Test
+  void optimizers_haveKerasDefaults() {
+    assertThat(Optimizer.adam()).isEqualTo(new Adam(0.001f, 0.9f, 0.999f, 1e-7f));
+    assertThat(Optimizer.sgd().learningRate()).isEqualTo(0.01f);
+    assertThat(Optimizer.rmsProp()).isEqualTo(new RmsProp(0.001f, 0.9f, 0f, 1e-7f));
+    assertThat(Optimizer.adam().learningRate(2e-4f).beta1(0.5f)).isEqualTo(new Adam(2e-4f, 0.5f, 0.999f, 1e-7f));
+  }
+
+  @Test
+  void optimizers_validateAtOnce() {
+    assertThatThrownBy(() -> Optimizer.adam().learningRate(0)).hasMessage("Adam learningRate must be positive and finite, was 0.0");
+    assertThatThrownBy(() -> Optimizer.adam().beta1(1f)).hasMessage("Adam beta1 must be in [0, 1), was 1.0");
+    assertThatThrownBy(() -> Optimizer.sgd().momentum(-0.1f)).hasMessageContaining("momentum");
+  }
+
+  @Test
+  void steps_countFromTheCurrentStep() {
+    assertThat(Steps.of(10).remaining(500, 100)).isEqualTo(10);
+    assertThat(Steps.until(600).remaining(500, 100)).isEqualTo(100);
+    assertThat(Steps.until(400).remaining(500, 100)).isZero();
+    assertThat(Steps.epochs(2).remaining(500, 1875)).isEqualTo(3750);
+    assertThatThrownBy(() -> Steps.of(-1)).hasMessageContaining("must not be negative");
+  }
+
+  @Test
+  void stepMetrics_finiteness() {
+    assertThat(new StepMetrics(1, 0.5f, 0.7f, 0.5f, 0.5f, 100_000_000).finite()).isTrue();
+    assertThat(new StepMetrics(1, Float.NaN, 0.7f, 0.5f, 0.5f, 1).finite()).isFalse();
+    assertThat(new StepMetrics(1, 1f, Float.POSITIVE_INFINITY, 0.5f, 0.5f, 1).finite()).isFalse();
+    assertThat(new StepMetrics(1, 1f, 1f, 0.5f, 0.5f, 250_000_000).stepsPerSecond()).isEqualTo(4.0);
+  }
+
+  @Test
+  void listeners_validateArguments() {
+    assertThatThrownBy(() -> Listeners.sampleGrid(java.nio.file.Path.of("x"), 0)).hasMessageContaining("positive");
+    assertThatThrownBy(() -> Listeners.log(System.out, 0)).hasMessageContaining("positive");
+  }
+
+  @Test
+  void format_isOneReadableLine() {
+    assertThat(Listeners.format(new StepMetrics(1000, 0.6931f, 0.75f, 0.51f, 0.49f, 200_000_000)))
+        .isEqualTo("step 1000  d_loss 0.6931  g_loss 0.7500  D(x) 0.510  D(G(z)) 0.490  5.00 steps/s");
+  }
+}

@@ -66,13 +66,21 @@ final class NetworkLowering {
   NetworkLowering(Ops tf, Network network, long seed) {
     this.network = network;
     this.seed = seed;
+    // a sub-scope is made unique on every call, so each scope is opened exactly once
+    Ops networkScope = tf.withInitScope().withSubScope(network.name());
     for (NetworkLayer layer : network.layers()) {
+      if (layer.weights().isEmpty()) {
+        continue;
+      }
+      Ops layerScope = networkScope.withSubScope(layer.name());
       for (WeightSpec w : layer.weights()) {
         String name = network.name() + "/" + layer.name() + "/" + w.name();
-        Ops init = tf.withInitScope();
-        Operand<TFloat32> value = initialValue(init, w, name);
-        Variable<TFloat32> v = init.withSubScope(network.name()).withSubScope(layer.name())
-            .withName(w.name()).variable(value);
+        Operand<TFloat32> value = initialValue(layerScope.withSubScope(w.name() + "_init"), w, name);
+        Variable<TFloat32> v = layerScope.withName(w.name()).variable(value);
+        if (!v.op().name().equals(name)) {
+          throw new IllegalStateException("variable " + name + " was created as " + v.op().name()
+              + "; the graph already holds a scope named " + network.name());
+        }
         variables.put(name, v);
         if (w.trainable()) {
           trainable.add(name);

@@ -27,11 +27,14 @@ final class OptimizerLowering {
   private final Variable<TInt64> iterations;
   private final Map<String, List<Variable<TFloat32>>> slots = new LinkedHashMap<>();
 
-  OptimizerLowering(Ops tf, Optimizer spec, NetworkLowering network) {
+  /**
+   * @param optimizerScope the graph's one {@code optimizer} scope, in init mode
+   */
+  OptimizerLowering(Ops optimizerScope, Optimizer spec, NetworkLowering network) {
     this.spec = spec;
     this.network = network;
-    Ops init = tf.withInitScope();
-    Ops scope = init.withSubScope("optimizer").withSubScope(network.network().name());
+    Ops init = optimizerScope;
+    Ops scope = optimizerScope.withSubScope(network.network().name());
     this.iterations = scope.withName("iterations").variable(init.constant(0L));
     for (String name : network.trainable()) {
       Variable<TFloat32> v = network.variables().get(name);

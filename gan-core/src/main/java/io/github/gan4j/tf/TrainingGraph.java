@@ -77,8 +77,9 @@ public final class TrainingGraph implements AutoCloseable {
       this.tf = Ops.create(graph);
       this.generator = new NetworkLowering(tf, gan.generator(), spec.seed());
       this.discriminator = new NetworkLowering(tf, gan.discriminator(), spec.seed());
-      this.generatorOptimizer = new OptimizerLowering(tf, spec.generatorOptimizer(), generator);
-      this.discriminatorOptimizer = new OptimizerLowering(tf, spec.discriminatorOptimizer(), discriminator);
+      Ops optimizers = tf.withInitScope().withSubScope("optimizer");
+      this.generatorOptimizer = new OptimizerLowering(optimizers, spec.generatorOptimizer(), generator);
+      this.discriminatorOptimizer = new OptimizerLowering(optimizers, spec.discriminatorOptimizer(), discriminator);
       this.stepCounter = tf.withInitScope().withName("step").variable(tf.withInitScope().constant(0L));
 
       int k = spec.discriminatorSteps();
@@ -90,9 +91,9 @@ public final class TrainingGraph implements AutoCloseable {
               Placeholder.shape(org.tensorflow.ndarray.Shape.of((long) (k + 1) * b, gan.latentDim())))
           : null;
 
-      this.fullStep = buildStep(true, true, "step");
-      this.discriminatorOnly = buildStep(true, false, "d_step");
-      this.generatorOnly = buildStep(false, true, "g_step");
+      this.fullStep = buildStep(true, true, "train_step");
+      this.discriminatorOnly = buildStep(true, false, "train_discriminator");
+      this.generatorOnly = buildStep(false, true, "train_generator");
 
       this.sampleLatent = tf.withName("sample_latent").placeholder(TFloat32.class,
           Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1, gan.latentDim())));
@@ -340,6 +341,7 @@ public final class TrainingGraph implements AutoCloseable {
     vars.addAll(discriminator.variables().values());
     vars.addAll(generatorOptimizer.variables());
     vars.addAll(discriminatorOptimizer.variables());
+    vars.add(stepCounter);
     Map<String, float[]> out = new LinkedHashMap<>();
     Session.Runner runner = session.runner();
     vars.forEach(runner::fetch);

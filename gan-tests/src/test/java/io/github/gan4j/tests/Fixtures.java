@@ -1,0 +1,94 @@
+package io.github.gan4j.tests;
+
+import static io.github.gan4j.layers.Activation.RELU;
+import static io.github.gan4j.layers.Activation.TANH;
+import static io.github.gan4j.layers.Layers.batchNorm;
+import static io.github.gan4j.layers.Layers.conv2d;
+import static io.github.gan4j.layers.Layers.conv2dTranspose;
+import static io.github.gan4j.layers.Layers.dense;
+import static io.github.gan4j.layers.Layers.dropout;
+import static io.github.gan4j.layers.Layers.flatten;
+import static io.github.gan4j.layers.Layers.leakyRelu;
+import static io.github.gan4j.layers.Layers.reshape;
+
+import io.github.gan4j.Gan;
+import io.github.gan4j.GanBuilder;
+import io.github.gan4j.data.Dataset;
+import io.github.gan4j.data.Datasets;
+import io.github.gan4j.data.Idx;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/** Small models and data that keep the native tests fast. */
+final class Fixtures {
+  static final Path FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
+
+  private Fixtures() {}
+
+  /** A DCGAN-shaped model for 8x8x1 images with every kind of stateful layer. */
+  static Gan tiny() {
+    return GanBuilder.forImages(8, 8, 1).latentDim(8)
+        .generator(dense(2 * 2 * 16).activation(RELU), reshape(2, 2, 16), batchNorm().momentum(0.8f),
+            conv2dTranspose(8, 4).strides(2), leakyRelu(0.2f), batchNorm().momentum(0.8f),
+            conv2dTranspose(1, 4).strides(2).activation(TANH))
+        .discriminator(conv2d(8, 3).strides(2), leakyRelu(0.2f), conv2d(16, 3).strides(2), leakyRelu(0.2f),
+            flatten(), dense(1))
+        .build();
+  }
+
+  /** As {@link #tiny()} with dropout in the discriminator (random masks every step). */
+  static Gan tinyWithDropout() {
+    return GanBuilder.forImages(8, 8, 1).latentDim(8)
+        .generator(dense(2 * 2 * 16).activation(RELU), reshape(2, 2, 16), batchNorm().momentum(0.8f),
+            conv2dTranspose(8, 4).strides(2), leakyRelu(0.2f), batchNorm().momentum(0.8f),
+            conv2dTranspose(1, 4).strides(2).activation(TANH))
+        .discriminator(conv2d(8, 3).strides(2), leakyRelu(0.2f), dropout(0.3f), flatten(), dense(1))
+        .build();
+  }
+
+  /** 256 random 8x8x1 images of bright squares on a dark background. */
+  static Dataset squares() {
+    SplittableRandom r = new SplittableRandom(5);
+    int n = 256;
+    float[] px = new float[n * 64];
+    for (int i = 0; i < n; i++) {
+      int x0 = r.nextInt(5);
+      int y0 = r.nextInt(5);
+      for (int y = 0; y < 8; y++) {
+        for (int x = 0; x < 8; x++) {
+          boolean in = x >= x0 && x < x0 + 3 && y >= y0 && y < y0 + 3;
+          px[i * 64 + y * 8 + x] = in ? 0.9f : -0.9f;
+        }
+      }
+    }
+    return Datasets.fromFloats(px, 8, 8, 1);
+  }
+
+  /** Fashion-MNIST's test images from Debian's dataset-fashion-mnist package. */
+  static Dataset fashionMnist() {
+    Path images = FASHION_MNIST.resolve("t10k-images-idx3-ubyte.gz");
+    if (!Files.exists(images)) {
+      throw new IllegalStateException("Fashion-MNIST is missing: apt-get install -y dataset-fashion-mnist"
+          + " (.ci/run does this)");
+    }
+    try {
+      return Idx.read(images, FASHION_MNIST.resolve("t10k-labels-idx1-ubyte.gz"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static Map<String, float[]> only(Map<String, float[]> vars, String prefix) {
+    Map<String, float[]> out = new java.util.TreeMap<>();
+    vars.forEach((k, v) -> {
+      if (k.startsWith(prefix)) {
+        out.put(k, v);
+      }
+    });
+    return out;
+  }
+}

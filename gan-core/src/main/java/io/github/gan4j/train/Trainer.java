@@ -8,10 +8,14 @@ import io.github.gan4j.tf.GraphSpec;
 import io.github.gan4j.tf.TrainingGraph;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 
 /**
  * Trains a {@link Gan} with the frozen-discriminator procedure on a TensorFlow graph:
@@ -33,6 +37,10 @@ import java.util.Objects;
  * <p>A trainer owns native memory: close it. It is not thread-safe.
  */
 public final class Trainer implements AutoCloseable {
+  /** Name of the manifest file in a checkpoint directory. */
+  public static final String MANIFEST = "gan4j-checkpoint.properties";
+  private static final int FORMAT = 1;
+
   private final Gan gan;
   private final GraphSpec spec;
   private final TrainingGraph graph;
@@ -225,11 +233,26 @@ public final class Trainer implements AutoCloseable {
 
   /**
    * Saves the full training state to {@code dir}: all weights, both optimizers' state,
-   * BatchNorm statistics and the step counter (which fixes the data and noise position).
+   * BatchNorm statistics and the step counter (which fixes the data and noise position),
+   * plus {@value #MANIFEST} naming the model's fingerprint and the step. Files of an
+   * earlier checkpoint in {@code dir} are overwritten.
+   *
+   * @throws UncheckedIOException if the directory cannot be written
    */
   public void save(Path dir) {
     try {
       graph.save(dir);
+      Properties p = new Properties();
+      p.setProperty("format", String.valueOf(FORMAT));
+      p.setProperty("model.fingerprint", gan.fingerprint());
+      p.setProperty("step", String.valueOf(step));
+      p.setProperty("batch.size", String.valueOf(spec.batchSize()));
+      p.setProperty("seed", String.valueOf(spec.seed()));
+      Path tmp = dir.resolve(MANIFEST + ".tmp");
+      try (var out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        p.store(out, "gan4j checkpoint");
+      }
+      Files.move(tmp, dir.resolve(MANIFEST), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save checkpoint to " + dir, e);
     }
@@ -237,9 +260,32 @@ public final class Trainer implements AutoCloseable {
 
   /**
    * Restores the state saved by {@link #save} into this trainer, which must be configured
-   * for the same model. Continuing then gives bit-identical results to never having stopped.
+   * for the same model. With the same batch size and seed, continuing gives bit-identical
+   * results to never having stopped.
+   *
+   * @throws IllegalArgumentException if {@code dir} holds no gan4j checkpoint, or one of
+   *     another model
    */
   public void restore(Path dir) {
+    Path manifest = dir.resolve(MANIFEST);
+    if (!Files.isRegularFile(manifest)) {
+      throw new IllegalArgumentException("no gan4j checkpoint in " + dir + " (" + MANIFEST + " is missing)");
+    }
+    Properties p = new Properties();
+    try (var in = Files.newBufferedReader(manifest, StandardCharsets.UTF_8)) {
+      p.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + manifest, e);
+    }
+    if (!String.valueOf(FORMAT).equals(p.getProperty("format"))) {
+      throw new IllegalArgumentException("checkpoint " + dir + " has format " + p.getProperty("format")
+          + "; this version of gan4j reads format " + FORMAT);
+    }
+    String fingerprint = p.getProperty("model.fingerprint");
+    if (!gan.fingerprint().equals(fingerprint)) {
+      throw new IllegalArgumentException("checkpoint " + dir + " is of another model (fingerprint " + fingerprint
+          + ", this model " + gan.fingerprint() + "); build the trainer from the Gan the checkpoint was trained with");
+    }
     graph.restore(dir);
     step = graph.stepCount();
   }

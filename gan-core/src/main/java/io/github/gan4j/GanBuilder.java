@@ -114,8 +114,8 @@ public final class GanBuilder {
    */
   public Gan build() {
     Network g = resolve("generator", Shape.of(latentDim), generator);
-    Network d = resolve("discriminator", imageShape, discriminator);
     checkGeneratorOutput(g);
+    Network d = resolve("discriminator", imageShape, discriminator);
     checkDiscriminatorOutput(d);
     return new Gan(imageShape, latentDim, g, d);
   }

@@ -28,7 +28,8 @@ public final class GanConfigurationException extends RuntimeException {
   private static String format(String network, int layerIndex, String layer, Shape received,
       String problem, String detail, String fix) {
     StringBuilder sb = new StringBuilder("Invalid GAN configuration: ").append(problem);
-    if (network != null && layerIndex >= 0) {
+    String where = network + "[" + layerIndex + "] ";
+    if (network != null && layerIndex >= 0 && (detail == null || !detail.startsWith(where))) {
       sb.append("\n  ").append(network).append('[').append(layerIndex).append("] ").append(layer);
       if (received != null) {
         sb.append(": received ").append(received);

@@ -1,0 +1,164 @@
+package io.github.gan4j.examples;
+
+import io.github.gan4j.train.StepMetrics;
+import io.github.gan4j.train.Trainer;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+/**
+ * The files of one training run: {@code config.properties}, {@code metrics.jsonl},
+ * {@code samples/step-NNNNNN.png}, {@code checkpoints/step-NNNNNN/} and {@code generator/}.
+ */
+final class RunDirectory {
+  static final String CONFIG = "config.properties";
+  static final String METRICS = "metrics.jsonl";
+
+  private final Path root;
+
+  RunDirectory(Path root) {
+    this.root = root;
+  }
+
+  Path root() {
+    return root;
+  }
+
+  Path samples() {
+    return root.resolve("samples");
+  }
+
+  Path checkpoints() {
+    return root.resolve("checkpoints");
+  }
+
+  Path generator() {
+    return root.resolve("generator");
+  }
+
+  Path sample(long step) {
+    return samples().resolve(String.format(Locale.ROOT, "step-%06d.png", step));
+  }
+
+  boolean hasConfig() {
+    return Files.isRegularFile(root.resolve(CONFIG));
+  }
+
+  Properties readConfig() throws IOException {
+    Properties p = new Properties();
+    try (var in = Files.newBufferedReader(root.resolve(CONFIG), StandardCharsets.UTF_8)) {
+      p.load(in);
+    }
+    return p;
+  }
+
+  void writeConfig(Properties p) throws IOException {
+    Files.createDirectories(root);
+    Path tmp = root.resolve(CONFIG + ".tmp");
+    try (var out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+      p.store(out, "gan4j training run: the configuration used");
+    }
+    Files.move(tmp, root.resolve(CONFIG), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Checkpoint directories that hold a complete checkpoint, oldest first. */
+  List<Path> completeCheckpoints() throws IOException {
+    if (!Files.isDirectory(checkpoints())) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(checkpoints())) {
+      return s.filter(p -> p.getFileName().toString().matches("step-\\d{6,}"))
+          .filter(p -> Files.isRegularFile(p.resolve(Trainer.MANIFEST)))
+          .sorted(Comparator.comparingLong(RunDirectory::stepOf))
+          .toList();
+    }
+  }
+
+  Optional<Path> latestCheckpoint() throws IOException {
+    List<Path> all = completeCheckpoints();
+    return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+  }
+
+  static long stepOf(Path checkpoint) {
+    return Long.parseLong(checkpoint.getFileName().toString().substring("step-".length()));
+  }
+
+  /**
+   * Saves a checkpoint atomically: into a temporary directory, then renamed into place, so
+   * a crash while saving never leaves a directory that looks complete. Keeps the newest
+   * {@code keep} checkpoints.
+   */
+  Path saveCheckpoint(Trainer trainer, int keep) throws IOException {
+    Files.createDirectories(checkpoints());
+    Path target = checkpoints().resolve(String.format(Locale.ROOT, "step-%06d", trainer.step()));
+    Path tmp = checkpoints().resolve(target.getFileName() + ".tmp");
+    deleteRecursively(tmp);
+    trainer.save(tmp);
+    deleteRecursively(target);
+    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    List<Path> all = completeCheckpoints();
+    for (int i = 0; i < all.size() - keep; i++) {
+      deleteRecursively(all.get(i));
+    }
+    return target;
+  }
+
+  /** Appends metrics lines; on resume, first drops lines past the restored step. */
+  BufferedWriter openMetrics(long keepUpToStep) throws IOException {
+    Files.createDirectories(root);
+    Path file = root.resolve(METRICS);
+    if (Files.exists(file)) {
+      List<String> kept = new ArrayList<>();
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        int at = line.indexOf("\"step\":");
+        if (at >= 0) {
+          String num = line.substring(at + 7).split("[,}]")[0].trim();
+          try {
+            if (Long.parseLong(num) <= keepUpToStep) {
+              kept.add(line);
+            }
+          } catch (NumberFormatException ignored) {
+            // a torn last line from a crash: drop it
+          }
+        }
+      }
+      Files.write(file, kept, StandardCharsets.UTF_8);
+    }
+    return Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+  }
+
+  static String json(StepMetrics m, double stepsPerSecond) {
+    return String.format(Locale.ROOT,
+        "{\"step\":%d,\"d_loss\":%s,\"g_loss\":%s,\"d_x\":%s,\"d_g_z\":%s,\"steps_per_s\":%.3f}",
+        m.step(), num(m.dLoss()), num(m.gLoss()), num(m.dReal()), num(m.dFake()), stepsPerSecond);
+  }
+
+  private static String num(float f) {
+    return Float.isFinite(f) ? Float.toString(f) : "null";
+  }
+
+  static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+}

@@ -1,0 +1,228 @@
+package io.github.gan4j.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.gan4j.examples.Main;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The example application's command line, end to end on Fashion-MNIST. */
+class CommandLineTest {
+
+  record Outcome(int status, String out, String err) {}
+
+  static Outcome run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), false);
+    return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  static String[] train(Path runDir, long steps, String... extra) {
+    List<String> a = new ArrayList<>(List.of("train", "--dataset", "fashion-mnist", "--steps", String.valueOf(steps),
+        "--batch-size", "16", "--seed", "5", "--sample-every", "3", "--checkpoint-every", "3", "--log-every", "2",
+        "--out", runDir.toString()));
+    a.addAll(List.of(extra));
+    return a.toArray(String[]::new);
+  }
+
+  @Nested
+  class Mistakes {
+    static Stream<Arguments> mistakes() {
+      return Stream.of(
+          Arguments.of(new String[] {"frobnicate"}, "unknown command 'frobnicate'"),
+          Arguments.of(new String[] {"train", "--steps", "0"}, "option --steps must be positive, got 0"),
+          Arguments.of(new String[] {"train", "--steps", "ten"}, "option --steps needs a whole number, got 'ten'"),
+          Arguments.of(new String[] {"train", "--steps", "5", "--epochs", "1"}, "give --steps or --epochs, not both"),
+          Arguments.of(new String[] {"train", "--bogus"}, "unknown option --bogus"),
+          Arguments.of(new String[] {"train", "--batch-size"}, "option --batch-size needs a value"),
+          Arguments.of(new String[] {"train", "--dataset", "imagenet"},
+              "option --dataset must be one of cifar10, fashion-mnist, mnist, folder, got 'imagenet'"),
+          Arguments.of(new String[] {"train", "--dataset", "mnist", "--image-size", "32x32x3"},
+              "--image-size is only for --dataset folder"),
+          Arguments.of(new String[] {"train", "--dataset", "folder", "--image-size", "30x30x3"},
+              "default model needs height and width divisible by 4"),
+          Arguments.of(new String[] {"train", "--beta1", "1.5"}, "option --beta1 must be in [0, 1), got 1.5"),
+          Arguments.of(new String[] {"train", "--seed", "1", "--seed", "2"}, "option --seed is given twice"),
+          Arguments.of(new String[] {"generate", "--out", "x.npy"}, "option --run is required"),
+          Arguments.of(new String[] {"summary", "extra"}, "unexpected argument 'extra'"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("mistakes")
+    void badArguments_giveOneLineErrorAndUsage_exitCode2(String[] args, String message) {
+      Outcome o = run(args);
+      assertThat(o.status()).isEqualTo(2);
+      String first = o.err().lines().findFirst().orElse("");
+      assertThat(first).isEqualTo("gan4j: " + first.substring(7)).contains(message);
+      assertThat(o.err()).contains("usage: java -jar gan-examples.jar").doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void resumeWithoutARun_isExplained(@TempDir Path dir) {
+      Outcome o = run(train(dir.resolve("run"), 6, "--resume"));
+      assertThat(o.status()).isEqualTo(2);
+      assertThat(o.err()).contains("holds no complete checkpoint to resume from");
+    }
+
+    @Test
+    void missingData_isAOneLineFailure(@TempDir Path dir) {
+      Outcome o = run("train", "--dataset", "mnist", "--data-dir", dir.toString(), "--out", dir.resolve("r").toString());
+      assertThat(o.status()).isEqualTo(1);
+      assertThat(o.err()).contains("MNIST not found").doesNotContain("\tat ");
+    }
+  }
+
+  @Test
+  void summary_printsTheReferenceTable() {
+    Outcome o = run("summary");
+    assertThat(o.status()).isZero();
+    assertThat(o.out()).contains("Total params: 2,313,859", "Non-trainable params: 896", "Total params: 374,913",
+        "0.717 GFLOP per image");
+    assertThat(run("summary", "--dataset", "fashion-mnist").out()).contains("(None, 28, 28, 1)");
+  }
+
+  @Test
+  void train_writesTheRunDirectory_andGenerateReadsIt(@TempDir Path dir) throws IOException {
+    Path runDir = dir.resolve("run");
+    Outcome o = run(train(runDir, 6));
+    assertThat(o.status()).as(o.err()).isZero();
+    assertThat(o.out()).contains("done: 6 steps");
+    assertThat(runDir.resolve("config.properties")).content().contains("seed=5", "batch-size=16", "total-steps=6");
+    List<String> metrics = Files.readAllLines(runDir.resolve("metrics.jsonl"));
+    assertThat(metrics).hasSize(3);
+    assertThat(metrics.get(2)).matches(
+        "\\{\"step\":6,\"d_loss\":[-0-9.E]+,\"g_loss\":[-0-9.E]+,\"d_x\":[-0-9.E]+,\"d_g_z\":[-0-9.E]+,\"steps_per_s\":[0-9.]+\\}");
+    assertThat(runDir.resolve("samples/step-000003.png")).exists();
+    assertThat(ImageIO.read(runDir.resolve("samples/step-000006.png").toFile()).getWidth()).isEqualTo(5 * 112 + 6 * 4);
+    assertThat(runDir.resolve("checkpoints/step-000006/gan4j-checkpoint.properties")).exists();
+    assertThat(runDir.resolve("generator/saved_model.pb")).exists();
+
+    Outcome npy = run("generate", "--run", runDir.toString(), "--count", "7", "--out", dir.resolve("s.npy").toString());
+    assertThat(npy.status()).as(npy.err()).isZero();
+    float[] values = readNpy(dir.resolve("s.npy"), "(7, 28, 28, 1)");
+    assertThat(values).hasSize(7 * 784);
+    for (float v : values) {
+      assertThat(v).isBetween(-1f, 1f);
+    }
+    assertThat(run("generate", "--run", runDir.toString(), "--count", "3", "--out", dir.resolve("png").toString())
+        .status()).isZero();
+    try (Stream<Path> pngs = Files.list(dir.resolve("png"))) {
+      assertThat(pngs.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
+          "sample-00000.png", "sample-00001.png", "sample-00002.png");
+    }
+    assertThat(run("generate", "--run", runDir.toString(), "--count", "9", "--grid", "--out",
+        dir.resolve("grid.png").toString()).status()).isZero();
+    assertThat(ImageIO.read(dir.resolve("grid.png").toFile()).getWidth()).isEqualTo(3 * 112 + 4 * 4);
+
+    Outcome again = run(train(runDir, 6));
+    assertThat(again.status()).isEqualTo(2);
+    assertThat(again.err()).contains("already holds a run; add --resume");
+  }
+
+  @Test
+  void resumingWithTheSameCommand_finishesTheSameRun(@TempDir Path dir) throws IOException {
+    Path whole = dir.resolve("whole");
+    Path split = dir.resolve("split");
+    assertThat(run(train(whole, 6)).status()).isZero();
+    assertThat(run(train(split, 3)).status()).isZero();
+    Outcome resumed = run(train(split, 6, "--resume"));
+    assertThat(resumed.status()).as(resumed.err()).isZero();
+    assertThat(resumed.out()).contains("resumed " + split + " at step 3 of 6");
+    String[] otherSeed = train(split, 9, "--resume");
+    otherSeed[List.of(otherSeed).indexOf("--seed") + 1] = "6";
+    Outcome changed = run(otherSeed);
+    assertThat(changed.status()).isEqualTo(2);
+    assertThat(changed.err()).contains("--seed 6 differs from this run's 5");
+
+    assertSameSamples(whole, split, dir);
+    // the split run also logged its last step before the break (3); every other line is the same
+    assertThat(withoutSpeed(split.resolve("metrics.jsonl")))
+        .containsSubsequence(withoutSpeed(whole.resolve("metrics.jsonl")))
+        .hasSize(withoutSpeed(whole.resolve("metrics.jsonl")).size() + 1)
+        .anyMatch(l -> l.startsWith("{\"step\":3,"));
+  }
+
+  @Test
+  void interrupted_savesACheckpoint_andResumeFinishesTheSameRun(@TempDir Path dir) throws Exception {
+    Path runDir = dir.resolve("interrupted");
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "io.github.gan4j.examples.Main"));
+    List<String> args = new ArrayList<>(List.of(train(runDir, 100_000)));
+    args.set(args.indexOf("--log-every") + 1, "1");
+    cmd.addAll(args);
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    StringBuilder output = new StringBuilder();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        output.append(line).append('\n');
+        if (line.startsWith("step 4 ")) {
+          p.toHandle().destroy();   // SIGTERM (Process.destroy would also close our end of the pipe), as a Ctrl-C (SIGINT) or a stopping service manager would
+        }
+      }
+    }
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    Matcher m = Pattern.compile("stopped at step (\\d+); checkpoint saved").matcher(output);
+    assertThat(m.find()).as(output.toString()).isTrue();
+    long stoppedAt = Long.parseLong(m.group(1));
+    assertThat(runDir.resolve(String.format("checkpoints/step-%06d/gan4j-checkpoint.properties", stoppedAt))).exists();
+
+    long total = stoppedAt + 2;
+    Outcome resumed = run(train(runDir, total, "--resume"));
+    assertThat(resumed.status()).as(resumed.err()).isZero();
+    Path whole = dir.resolve("whole");
+    assertThat(run(train(whole, total)).status()).isZero();
+    assertSameSamples(whole, runDir, dir);
+  }
+
+  static void assertSameSamples(Path a, Path b, Path scratch) throws IOException {
+    Path na = scratch.resolve(a.getFileName() + ".npy");
+    Path nb = scratch.resolve(b.getFileName() + ".npy");
+    assertThat(run("generate", "--run", a.toString(), "--count", "4", "--seed", "3", "--out", na.toString()).status())
+        .isZero();
+    assertThat(run("generate", "--run", b.toString(), "--count", "4", "--seed", "3", "--out", nb.toString()).status())
+        .isZero();
+    assertThat(Files.readAllBytes(nb)).isEqualTo(Files.readAllBytes(na));
+  }
+
+  static List<String> withoutSpeed(Path metrics) throws IOException {
+    return Files.readAllLines(metrics).stream().map(l -> l.replaceAll(",\"steps_per_s\":[0-9.]+", "")).toList();
+  }
+
+  static float[] readNpy(Path file, String shape) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    assertThat(new String(bytes, 1, 5, StandardCharsets.US_ASCII)).isEqualTo("NUMPY");
+    int headerLength = (bytes[8] & 0xff) | (bytes[9] & 0xff) << 8;
+    String header = new String(bytes, 10, headerLength, StandardCharsets.US_ASCII);
+    assertThat(header).contains("'descr': '<f4'", "'shape': " + shape).endsWith("\n");
+    assertThat((10 + headerLength) % 64).isZero();
+    ByteBuffer body = ByteBuffer.wrap(bytes, 10 + headerLength, bytes.length - 10 - headerLength)
+        .order(ByteOrder.LITTLE_ENDIAN);
+    float[] out = new float[body.remaining() / 4];
+    body.asFloatBuffer().get(out);
+    return out;
+  }
+}

@@ -6,6 +6,7 @@ import io.github.gan4j.train.DiscriminatorUpdate;
 import io.github.gan4j.train.FakeBatches;
 import io.github.gan4j.train.GanLoss;
 import io.github.gan4j.train.Optimizer;
+import io.github.gan4j.train.Precision;
 
 /**
  * Everything the training graph is built from.
@@ -22,10 +23,13 @@ import io.github.gan4j.train.Optimizer;
  * @param sampler latent distribution (built-ins are generated in-graph, others fed)
  * @param intraOpThreads threads inside one op (0 = TensorFlow's choice: all cores)
  * @param interOpThreads threads running independent ops (0 = TensorFlow's choice)
+ * @param precision float32 or oneDNN bfloat16 mixed precision
+ * @param xla whether TensorFlow's XLA JIT compiles the graph
  */
 public record GraphSpec(Gan gan, int batchSize, long seed, Optimizer discriminatorOptimizer,
     Optimizer generatorOptimizer, GanLoss loss, DiscriminatorUpdate discriminatorUpdate, FakeBatches fakeBatches,
-    int discriminatorSteps, Sampler sampler, int intraOpThreads, int interOpThreads) {
+    int discriminatorSteps, Sampler sampler, int intraOpThreads, int interOpThreads, Precision precision,
+    boolean xla) {
 
   /** Noise streams per step: D updates use streams 0..k-1, G's update stream k. */
   public static final int STREAMS_PER_STEP = 64;

@@ -25,7 +25,11 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
+import io.github.gan4j.train.Precision;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GraphOptions;
+import org.tensorflow.proto.OptimizerOptions;
+import org.tensorflow.proto.RewriterConfig;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
@@ -108,9 +112,18 @@ public final class TrainingGraph implements AutoCloseable {
   }
 
   static ConfigProto sessionConfig(GraphSpec spec) {
+    RewriterConfig.Builder rewrite = RewriterConfig.newBuilder();
+    if (spec.precision() == Precision.MIXED_BFLOAT16) {
+      rewrite.setAutoMixedPrecisionOnednnBfloat16(RewriterConfig.Toggle.ON);
+    }
+    OptimizerOptions.Builder optimizer = OptimizerOptions.newBuilder();
+    if (spec.xla()) {
+      optimizer.setGlobalJitLevel(OptimizerOptions.GlobalJitLevel.ON_1);
+    }
     return ConfigProto.newBuilder()
         .setIntraOpParallelismThreads(spec.intraOpThreads())
         .setInterOpParallelismThreads(spec.interOpThreads())
+        .setGraphOptions(GraphOptions.newBuilder().setRewriteOptions(rewrite).setOptimizerOptions(optimizer))
         .build();
   }
 
@@ -273,7 +286,48 @@ public final class TrainingGraph implements AutoCloseable {
     return run(generatorOnly, null, noise);
   }
 
+  /**
+   * Runs a full step with TensorFlow's tracing on and sums the time of the executed kernels
+   * by op type (grappler's fused and oneDNN ops keep their own names).
+   *
+   * @return op type -> {total microseconds, kernel count}, slowest first
+   */
+  public Map<String, long[]> profileStep(float[] real, float[] noise) {
+    Map<String, long[]> byType = new LinkedHashMap<>();
+    run(fullStep, real, noise, metadata -> {
+      for (var device : metadata.getStepStats().getDevStatsList()) {
+        for (var node : device.getNodeStatsList()) {
+          String type = opType(node.getNodeName(), node.getTimelineLabel());
+          long micros = node.getOpEndRelMicros() > 0 ? node.getOpEndRelMicros() : node.getAllEndRelMicros();
+          long[] acc = byType.computeIfAbsent(type, t -> new long[2]);
+          acc[0] += micros;
+          acc[1]++;
+        }
+      }
+    });
+    List<Map.Entry<String, long[]>> sorted = new ArrayList<>(byType.entrySet());
+    sorted.sort((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]));
+    Map<String, long[]> out = new LinkedHashMap<>();
+    sorted.forEach(e -> out.put(e.getKey(), e.getValue()));
+    return out;
+  }
+
+  private String opType(String nodeName, String label) {
+    int eq = label.indexOf(" = ");
+    int paren = label.indexOf('(', Math.max(eq, 0));
+    if (eq >= 0 && paren > eq) {
+      return label.substring(eq + 3, paren);
+    }
+    var op = graph.operation(nodeName);
+    return op != null ? op.type() : nodeName;
+  }
+
   private float[] run(Target target, float[] real, float[] noise) {
+    return run(target, real, noise, null);
+  }
+
+  private float[] run(Target target, float[] real, float[] noise,
+      java.util.function.Consumer<org.tensorflow.proto.RunMetadata> trace) {
     checkOpen();
     List<Tensor> feeds = new ArrayList<>();
     try {
@@ -296,7 +350,14 @@ public final class TrainingGraph implements AutoCloseable {
         }
       }
       float[] out = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};
-      try (Result result = runner.run()) {
+      if (trace != null) {
+        runner.setOptions(org.tensorflow.proto.RunOptions.newBuilder()
+            .setTraceLevel(org.tensorflow.proto.RunOptions.TraceLevel.FULL_TRACE).build());
+      }
+      try (Result result = trace != null ? runner.runAndFetchMetadata() : runner.run()) {
+        if (trace != null) {
+          result.getMetadata().ifPresent(trace);
+        }
         int i = 0;
         Operand<?>[] all = {target.dLoss(), target.gLoss(), target.dReal(), target.dFake()};
         for (int slot = 0; slot < 4; slot++) {

@@ -21,6 +21,7 @@ public final class Main {
       "  train        train the default DCGAN of a dataset (default CIFAR-10) into a run directory",
       "  generate     samples from a trained run's generator (.npy, PNG files or a grid)",
       "  summary      the layer table of a dataset's default model",
+      "  bench        training speed of the reference DCGAN vs the machine's peak (a measurement)",
       "  quickstart   the README's quick start: a DCGAN on Fashion-MNIST",
       "  soak         memory soak: RSS and heap while training (a measurement)");
 
@@ -44,6 +45,7 @@ public final class Main {
       case "train" -> TrainCommand.USAGE;
       case "generate" -> GenerateCommand.USAGE;
       case "summary" -> SUMMARY_USAGE;
+      case "bench" -> BenchCommand.USAGE;
       default -> USAGE;
     };
     if (rest.length > 0 && List.of("--help", "-h").contains(rest[0])) {
@@ -55,6 +57,7 @@ public final class Main {
         case "train" -> new TrainCommand(out, err, interactive).run(rest);
         case "generate" -> new GenerateCommand(out).run(rest);
         case "summary" -> summary(rest, out);
+        case "bench" -> new BenchCommand(out).run(rest);
         case "quickstart" -> {
           QuickStart.main(rest);
           yield 0;

@@ -1,0 +1,210 @@
+package io.github.gan4j.examples;
+
+import io.github.gan4j.Gan;
+import io.github.gan4j.data.Dataset;
+import io.github.gan4j.data.Datasets;
+import io.github.gan4j.train.DiscriminatorUpdate;
+import io.github.gan4j.train.FakeBatches;
+import io.github.gan4j.train.Precision;
+import io.github.gan4j.train.TrainedGenerator;
+import io.github.gan4j.train.Trainer;
+import io.github.gan4j.tf.MatMulPeak;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * {@code bench}: training speed of the reference DCGAN on synthetic data, against the
+ * machine's measured matrix-multiply peak. A measurement, not a test: its last line is one
+ * JSON object.
+ */
+final class BenchCommand {
+  static final String USAGE = String.join("\n",
+      "usage: java -jar gan-examples.jar bench [OPTIONS]",
+      "",
+      "  --model cifar10|mnist          the reference DCGAN (32x32x3) or its 28x28x1 variant (default cifar10)",
+      "  --batch-size B                 (default 32)",
+      "  --warmup N                     untimed steps after the first (default 10)",
+      "  --steps N                      timed steps per repeat (default 50)",
+      "  --repeats R                    timed repeats; the median is reported (default 3)",
+      "  --precision fp32|bf16          bf16: oneDNN bfloat16 auto mixed precision (default fp32)",
+      "  --xla                          TensorFlow's XLA JIT",
+      "  --d-update separate|combined   (default separate, the reference procedure)",
+      "  --fake-batches inference|training",
+      "  --threads N, --inter-threads N TensorFlow thread pools (default 0: TensorFlow's choice)",
+      "  --profile                      print the time per op type of one traced step",
+      "  --no-inference                 skip the exported generator's throughput at batch 256",
+      "  --peak-size N                  MatMul size for the peak (default 2048)");
+
+  private final PrintStream out;
+
+  BenchCommand(PrintStream out) {
+    this.out = out;
+  }
+
+  int run(String[] argv) throws IOException {
+    Args args = Args.parse(argv, Set.of("model", "batch-size", "warmup", "steps", "repeats", "precision",
+        "d-update", "fake-batches", "threads", "inter-threads", "peak-size"), Set.of("xla", "profile", "no-inference"));
+    String model = args.choice("model", "cifar10", List.of("cifar10", "mnist"));
+    int batch = args.positiveInt("batch-size", 32);
+    int warmup = (int) args.anyLong("warmup", 10);
+    int steps = args.positiveInt("steps", 50);
+    int repeats = args.positiveInt("repeats", 3);
+    boolean bf16 = args.choice("precision", "fp32", List.of("fp32", "bf16")).equals("bf16");
+    boolean combined = args.choice("d-update", "separate", List.of("separate", "combined")).equals("combined");
+    boolean trainingFakes = args.choice("fake-batches", "inference", List.of("inference", "training"))
+        .equals("training");
+    int threads = (int) args.anyLong("threads", 0);
+    int interThreads = (int) args.anyLong("inter-threads", 0);
+    int peakSize = args.positiveInt("peak-size", 2048);
+    if (warmup < 0 || threads < 0 || interThreads < 0) {
+      throw new UsageException("--warmup, --threads and --inter-threads must not be negative");
+    }
+
+    Gan gan = model.equals("cifar10") ? ReferenceModels.cifar10() : ReferenceModels.mnist();
+    double flopPerImage = 2.0 * gan.trainingMultiplyAddsPerImage();
+    Dataset data = synthetic(gan, Math.max(8 * batch, 1024));
+    Trainer.Builder builder = Trainer.of(gan).batchSize(batch).seed(1)
+        .precision(bf16 ? Precision.MIXED_BFLOAT16 : Precision.FLOAT32).xla(args.flag("xla"))
+        .discriminatorUpdate(combined ? DiscriminatorUpdate.COMBINED_BATCH : DiscriminatorUpdate.SEPARATE_BATCHES)
+        .fakeBatches(trainingFakes ? FakeBatches.TRAINING_MODE : FakeBatches.INFERENCE_MODE)
+        .threads(threads, interThreads);
+    if (bf16 && !cpuHas("avx512_bf16") && !cpuHas("amx_bf16")) {
+      out.println("note: this CPU has no AVX512_BF16/AMX: bfloat16 is emulated and likely slower");
+    }
+
+    double firstStepSeconds;
+    double[] rates = new double[repeats];
+    double inferenceImagesPerSecond = Double.NaN;
+    Map<String, long[]> profile = null;
+    try (Trainer trainer = builder.build()) {
+      trainer.step(data);
+      firstStepSeconds = (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3;
+      for (int i = 0; i < warmup; i++) {
+        trainer.step(data);
+      }
+      for (int r = 0; r < repeats; r++) {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < steps; i++) {
+          trainer.step(data);
+        }
+        rates[r] = steps / ((System.nanoTime() - t0) / 1e9);
+        out.printf(Locale.ROOT, "repeat %d: %.3f steps/s (%.1f images/s, %.1f GFLOP/s)%n", r + 1, rates[r],
+            rates[r] * batch, rates[r] * batch * flopPerImage / 1e9);
+      }
+      if (args.flag("profile")) {
+        profile = trainer.profileStep(data);
+      }
+      if (!args.flag("no-inference")) {
+        inferenceImagesPerSecond = inference(trainer, bf16);
+      }
+    }
+    double peak = MatMulPeak.gflops(peakSize, 5);
+    double[] sorted = rates.clone();
+    Arrays.sort(sorted);
+    double median = sorted[repeats / 2];
+    double gflops = median * batch * flopPerImage / 1e9;
+
+    if (profile != null) {
+      long total = profile.values().stream().mapToLong(v -> v[0]).sum();
+      out.println("time per op type in one traced step (each kernel's wall time, summed; kernels may overlap):");
+      int shown = 0;
+      for (Map.Entry<String, long[]> e : profile.entrySet()) {
+        if (shown++ == 15) {
+          break;
+        }
+        out.printf(Locale.ROOT, "  %-40s %8.1f ms %5.1f%%  (%d kernels)%n", e.getKey(), e.getValue()[0] / 1e3,
+            100.0 * e.getValue()[0] / total, e.getValue()[1]);
+      }
+    }
+    List<String> fields = new ArrayList<>();
+    fields.add(String.format(Locale.ROOT, "\"model\":\"%s\"", model));
+    fields.add(String.format(Locale.ROOT, "\"batch_size\":%d", batch));
+    fields.add(String.format(Locale.ROOT, "\"precision\":\"%s\"", bf16 ? "bf16" : "fp32"));
+    fields.add(String.format(Locale.ROOT, "\"d_update\":\"%s\"", combined ? "combined" : "separate"));
+    fields.add(String.format(Locale.ROOT, "\"xla\":%s", args.flag("xla")));
+    fields.add(String.format(Locale.ROOT, "\"steps_per_s\":%.3f", median));
+    fields.add(String.format(Locale.ROOT, "\"steps_per_s_repeats\":%s", Arrays.toString(round(rates))));
+    fields.add(String.format(Locale.ROOT, "\"images_per_s\":%.1f", median * batch));
+    fields.add(String.format(Locale.ROOT, "\"gflop_per_step\":%.3f", batch * flopPerImage / 1e9));
+    fields.add(String.format(Locale.ROOT, "\"gflops\":%.1f", gflops));
+    fields.add(String.format(Locale.ROOT, "\"peak_gflops\":%.1f", peak));
+    fields.add(String.format(Locale.ROOT, "\"peak_fraction\":%.3f", gflops / peak));
+    fields.add(String.format(Locale.ROOT, "\"time_to_first_step_s\":%.2f", firstStepSeconds));
+    fields.add(String.format(Locale.ROOT, "\"inference_images_per_s_b256\":%s",
+        Double.isNaN(inferenceImagesPerSecond) ? "null" : String.format(Locale.ROOT, "%.1f", inferenceImagesPerSecond)));
+    fields.add(String.format(Locale.ROOT, "\"peak_rss_mb\":%.1f", peakRssMb()));
+    out.println("{" + String.join(",", fields) + "}");
+    return 0;
+  }
+
+  private static double[] round(double[] values) {
+    double[] r = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      r[i] = Math.round(values[i] * 1000) / 1000.0;
+    }
+    return r;
+  }
+
+  /** Images/s of the exported generator at batch 256 (loaded without the training graph). */
+  private static double inference(Trainer trainer, boolean bf16) throws IOException {
+    Path dir = Files.createTempDirectory("gan4j-bench");
+    try {
+      trainer.exportGenerator(dir.resolve("g"));
+      try (TrainedGenerator g = TrainedGenerator.load(dir.resolve("g"))) {
+        float[] z = new float[256 * g.latentDim()];
+        io.github.gan4j.sample.Sampler.normal().sample(1, 0, z);
+        g.generate(z);
+        int n = 5;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+          g.generate(z);
+        }
+        return n * 256 / ((System.nanoTime() - t0) / 1e9);
+      }
+    } finally {
+      RunDirectory.deleteRecursively(dir);
+    }
+  }
+
+  static Dataset synthetic(Gan gan, int count) {
+    SplittableRandom r = new SplittableRandom(7);
+    float[] px = new float[Math.toIntExact(count * gan.imageShape().size())];
+    for (int i = 0; i < px.length; i++) {
+      px[i] = (float) (r.nextDouble() * 2 - 1);
+    }
+    var s = gan.imageShape();
+    return Datasets.fromFloats(px, s.dim(0), s.dim(1), s.dim(2));
+  }
+
+  static boolean cpuHas(String flag) {
+    try {
+      return Files.readString(Path.of("/proc/cpuinfo")).contains(" " + flag);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Peak resident set size (VmHWM) in MiB, or NaN off Linux. */
+  static double peakRssMb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return Double.NaN;
+    }
+    return Double.NaN;
+  }
+}

@@ -45,6 +45,10 @@ final class Tar {
       }
       long pad = (512 - size % 512) % 512;
       if (type == 'L') {   // GNU long name: the next entry's name is the data
+        if (size > 65536) {
+          throw new DataFormatException(source, headerAt, "long-name entry of " + size + " bytes",
+              "the archive is damaged; delete it and download again");
+        }
         byte[] data = readFully((int) size);
         skip(pad);
         longName = data == null ? null : new String(data, StandardCharsets.UTF_8).replace("\0", "");
@@ -58,7 +62,11 @@ final class Tar {
 
   /** Reads the whole of the current entry. */
   byte[] read(Entry e) throws IOException {
-    byte[] data = readFully(Math.toIntExact(e.size()));
+    if (e.size() > Integer.MAX_VALUE - 8) {
+      throw new DataFormatException(source, offset, "entry " + e.name() + " declares " + e.size() + " bytes",
+          "the archive is damaged; delete it and download again");
+    }
+    byte[] data = readFully((int) e.size());
     if (data == null) {
       throw new DataFormatException(source, offset, "archive ends inside " + e.name(),
           "the archive is truncated; delete it and download again");

@@ -69,7 +69,7 @@ public final class TrainingGraph implements AutoCloseable {
 
   /** Fetches of one target. */
   private record Target(Op done, Operand<TFloat32> dLoss, Operand<TFloat32> gLoss,
-      Operand<TFloat32> dReal, Operand<TFloat32> dFake) {}
+      Operand<TFloat32> dReal, Operand<TFloat32> dFake, Operand<TFloat32> weightNorm) {}
 
   /** Builds the graph and opens its session; the variables are initialized on first use. */
   public TrainingGraph(GraphSpec spec) {
@@ -123,6 +123,9 @@ public final class TrainingGraph implements AutoCloseable {
     return ConfigProto.newBuilder()
         .setIntraOpParallelismThreads(spec.intraOpThreads())
         .setInterOpParallelismThreads(spec.interOpThreads())
+        // TensorFlow sizes its process-wide pools from the first session; explicit thread
+        // counts get pools of their own so they hold whatever ran before
+        .setUsePerSessionThreads(spec.intraOpThreads() != 0 || spec.interOpThreads() != 0)
         .setGraphOptions(GraphOptions.newBuilder().setRewriteOptions(rewrite).setOptimizerOptions(optimizer))
         .build();
   }
@@ -165,7 +168,17 @@ public final class TrainingGraph implements AutoCloseable {
       after = List.of(generatorOptimizer.update(graph, gPass, gLoss, gPass.statUpdates));
     }
     Op done = scope.withControlDependencies(after).withName("done").assignAdd(stepCounter, scope.constant(1L));
-    return new Target(done, average(scope, dLosses), gLoss, average(scope, dReals), average(scope, dFakes));
+    // sum of squares of every weight after the update: not finite as soon as one weight is not
+    Ops checked = scope.withControlDependencies(List.of(done));
+    Operand<TFloat32> norm = null;
+    for (NetworkLowering net : List.of(generator, discriminator)) {
+      for (Variable<TFloat32> v : net.variables().values()) {
+        Operand<TFloat32> sq = checked.math.square(checked.identity(v));
+        Operand<TFloat32> sum = checked.sum(checked.reshape(sq, checked.constant(new int[] {-1})), checked.constant(0));
+        norm = norm == null ? sum : checked.math.add(norm, sum);
+      }
+    }
+    return new Target(done, average(scope, dLosses), gLoss, average(scope, dReals), average(scope, dFakes), norm);
   }
 
   private Op discriminatorUpdate(Ops phase, Operand<TInt64> stepRead, int j,
@@ -270,18 +283,18 @@ public final class TrainingGraph implements AutoCloseable {
    *
    * @param real {@code k * batchSize} images, NHWC
    * @param noise {@code (k + 1) * batchSize} latent vectors when {@link #feedsNoise()}, else null
-   * @return d_loss, g_loss, D(x), D(G(z))
+   * @return d_loss, g_loss, D(x), D(G(z)), and the sum of squares of all weights after the step
    */
   public float[] step(float[] real, float[] noise) {
     return run(fullStep, real, noise);
   }
 
-  /** Runs k discriminator updates only; returns d_loss, NaN, D(x), D(G(z)). */
+  /** Runs k discriminator updates only; returns d_loss, NaN, D(x), D(G(z)), weights' sum of squares. */
   public float[] discriminatorStep(float[] real, float[] noise) {
     return run(discriminatorOnly, real, noise);
   }
 
-  /** Runs one generator update only; returns NaN, g_loss, NaN, NaN. */
+  /** Runs one generator update only; returns NaN, g_loss, NaN, NaN, weights' sum of squares. */
   public float[] generatorStep(float[] noise) {
     return run(generatorOnly, null, noise);
   }
@@ -343,13 +356,14 @@ public final class TrainingGraph implements AutoCloseable {
         runner.feed(noiseInput, t);
       }
       List<Operand<TFloat32>> fetches = new ArrayList<>();
-      for (Operand<TFloat32> f : new Operand[] {target.dLoss(), target.gLoss(), target.dReal(), target.dFake()}) {
+      for (Operand<TFloat32> f : new Operand[] {target.dLoss(), target.gLoss(), target.dReal(), target.dFake(),
+          target.weightNorm()}) {
         if (f != null) {
           runner.fetch(f);
           fetches.add(f);
         }
       }
-      float[] out = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};
+      float[] out = {Float.NaN, Float.NaN, Float.NaN, Float.NaN, Float.NaN};
       if (trace != null) {
         runner.setOptions(org.tensorflow.proto.RunOptions.newBuilder()
             .setTraceLevel(org.tensorflow.proto.RunOptions.TraceLevel.FULL_TRACE).build());
@@ -359,8 +373,8 @@ public final class TrainingGraph implements AutoCloseable {
           result.getMetadata().ifPresent(trace);
         }
         int i = 0;
-        Operand<?>[] all = {target.dLoss(), target.gLoss(), target.dReal(), target.dFake()};
-        for (int slot = 0; slot < 4; slot++) {
+        Operand<?>[] all = {target.dLoss(), target.gLoss(), target.dReal(), target.dFake(), target.weightNorm()};
+        for (int slot = 0; slot < all.length; slot++) {
           if (all[slot] != null) {
             out[slot] = ((TFloat32) result.get(i++)).getFloat();
           }

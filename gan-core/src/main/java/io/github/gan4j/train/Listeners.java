@@ -63,6 +63,61 @@ public final class Listeners {
   }
 
   /**
+   * Warns (through {@code sink}) about the classic failure modes, once per episode:
+   * <ul>
+   *   <li>the discriminator wins outright: mean D(G(z)) below 0.01 for {@code patience}
+   *       consecutive steps, so the generator gets almost no gradient;
+   *   <li>mode collapse: every {@code every} steps from step {@code patience} on, 32 samples from fixed latents are
+   *       generated and their {@link io.github.gan4j.sample.ImageStats#spread} is below
+   *       {@code 0.05} (pixels in [-1, 1]): the samples are nearly identical.
+   * </ul>
+   */
+  public static TrainingListener failureWarnings(java.util.function.Consumer<String> sink, int patience, int every) {
+    if (patience <= 0 || every <= 0) {
+      throw new IllegalArgumentException("patience and every must be positive, were " + patience + ", " + every);
+    }
+    return new TrainingListener() {
+      private long dWinsSince = -1;
+      private boolean dWinsReported;
+      private boolean collapseReported;
+
+      @Override
+      public void onStep(Trainer trainer, StepMetrics m) {
+        if (!Float.isNaN(m.dFake()) && m.dFake() < 0.01f) {
+          if (dWinsSince < 0) {
+            dWinsSince = m.step();
+          }
+          if (!dWinsReported && m.step() - dWinsSince + 1 >= patience) {
+            dWinsReported = true;
+            sink.accept(String.format(Locale.ROOT, "step %d: the discriminator wins outright: mean D(G(z)) has been"
+                + " below 0.01 since step %d, so the generator learns almost nothing. Lower the discriminator's"
+                + " learning rate or use the non-saturating loss.", m.step(), dWinsSince));
+          }
+        } else if (!Float.isNaN(m.dFake())) {
+          dWinsSince = -1;
+          dWinsReported = false;
+        }
+        // an untrained generator's samples are alike: judge diversity only after the warm-up
+        if (trainer != null && m.step() % every == 0 && m.step() >= patience) {
+          float[] z = new float[32 * trainer.gan().latentDim()];
+          io.github.gan4j.sample.Sampler.normal().sample(12345, 0, z);
+          double spread = io.github.gan4j.sample.ImageStats.spread(trainer.generate(z), trainer.gan().imageShape());
+          if (spread < 0.05) {
+            if (!collapseReported) {
+              collapseReported = true;
+              sink.accept(String.format(Locale.ROOT, "step %d: mode collapse: 32 samples from different latents are"
+                  + " nearly identical (spread %.4f, pixels in [-1, 1]). Restart from an earlier checkpoint with a"
+                  + " lower learning rate, or change the seed.", m.step(), spread));
+            }
+          } else {
+            collapseReported = false;
+          }
+        }
+      }
+    };
+  }
+
+  /**
    * Stops training with an {@link IllegalStateException} naming the step and the losses as
    * soon as a loss is not a finite number.
    */

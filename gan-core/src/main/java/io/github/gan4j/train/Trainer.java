@@ -39,7 +39,7 @@ import java.util.Properties;
 public final class Trainer implements AutoCloseable {
   /** Name of the manifest file in a checkpoint directory. */
   public static final String MANIFEST = "gan4j-checkpoint.properties";
-  private static final int FORMAT = 1;
+  static final int FORMAT = 1;
 
   private final Gan gan;
   private final GraphSpec spec;
@@ -121,7 +121,7 @@ public final class Trainer implements AutoCloseable {
     fillNoise(true, true);
     float[] m = graph.step(realBuffer, noiseBuffer);
     step++;
-    return new StepMetrics(step, m[0], m[1], m[2], m[3], System.nanoTime() - start);
+    return new StepMetrics(step, m[0], m[1], m[2], m[3], System.nanoTime() - start, Float.isFinite(m[4]));
   }
 
   /**
@@ -147,7 +147,7 @@ public final class Trainer implements AutoCloseable {
     fillNoise(true, false);
     float[] m = graph.discriminatorStep(realBuffer, noiseBuffer);
     step++;
-    return new StepMetrics(step, m[0], m[1], m[2], m[3], System.nanoTime() - start);
+    return new StepMetrics(step, m[0], m[1], m[2], m[3], System.nanoTime() - start, Float.isFinite(m[4]));
   }
 
   /**
@@ -160,7 +160,7 @@ public final class Trainer implements AutoCloseable {
     fillNoise(false, true);
     float[] m = graph.generatorStep(noiseBuffer);
     step++;
-    return new StepMetrics(step, m[0], m[1], m[2], m[3], System.nanoTime() - start);
+    return new StepMetrics(step, m[0], m[1], m[2], m[3], System.nanoTime() - start, Float.isFinite(m[4]));
   }
 
   private void checkDataset(Dataset dataset) {
@@ -247,58 +247,64 @@ public final class Trainer implements AutoCloseable {
   /**
    * Saves the full training state to {@code dir}: all weights, both optimizers' state,
    * BatchNorm statistics and the step counter (which fixes the data and noise position),
-   * plus {@value #MANIFEST} naming the model's fingerprint and the step. Files of an
-   * earlier checkpoint in {@code dir} are overwritten.
+   * plus {@value #MANIFEST}: format, model fingerprint, step and the SHA-256 of every file.
+   *
+   * <p>Atomic: everything is written to a temporary sibling directory that is renamed to
+   * {@code dir} only when complete, so a crash while saving leaves either the previous
+   * checkpoint or the new one, never a mixture. An existing checkpoint in {@code dir} is
+   * replaced.
    *
    * @throws UncheckedIOException if the directory cannot be written
    */
   public void save(Path dir) {
+    Path target = dir.toAbsolutePath();
+    Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
     try {
-      graph.save(dir);
+      Checkpoints.deleteRecursively(tmp);
+      graph.save(tmp);
       Properties p = new Properties();
       p.setProperty("format", String.valueOf(FORMAT));
       p.setProperty("model.fingerprint", gan.fingerprint());
       p.setProperty("step", String.valueOf(step));
       p.setProperty("batch.size", String.valueOf(spec.batchSize()));
       p.setProperty("seed", String.valueOf(spec.seed()));
-      Path tmp = dir.resolve(MANIFEST + ".tmp");
-      try (var out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+      for (Path file : Checkpoints.dataFiles(tmp)) {
+        p.setProperty("sha256." + file.getFileName(), Checkpoints.sha256(file));
+      }
+      try (var out = Files.newBufferedWriter(tmp.resolve(MANIFEST), StandardCharsets.UTF_8)) {
         p.store(out, "gan4j checkpoint");
       }
-      Files.move(tmp, dir.resolve(MANIFEST), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Checkpoints.fsync(tmp);
+      if (Files.exists(target)) {
+        Path old = target.resolveSibling(target.getFileName() + ".old-" + ProcessHandle.current().pid());
+        Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        Checkpoints.deleteRecursively(old);
+      } else {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save checkpoint to " + dir, e);
+    } finally {
+      try {
+        Checkpoints.deleteRecursively(tmp);
+      } catch (IOException ignored) {
+        // best effort: a leftover .tmp directory is never taken for a checkpoint
+      }
     }
   }
 
   /**
    * Restores the state saved by {@link #save} into this trainer, which must be configured
-   * for the same model. With the same batch size and seed, continuing gives bit-identical
-   * results to never having stopped.
+   * for the same model. The manifest and the checksum of every file are verified before
+   * TensorFlow reads anything. With the same batch size and seed, continuing gives
+   * bit-identical results to never having stopped.
    *
-   * @throws IllegalArgumentException if {@code dir} holds no gan4j checkpoint, or one of
-   *     another model
+   * @throws CheckpointException if {@code dir} holds no complete gan4j checkpoint, one of
+   *     another model, or a damaged one (the message names the file)
    */
   public void restore(Path dir) {
-    Path manifest = dir.resolve(MANIFEST);
-    if (!Files.isRegularFile(manifest)) {
-      throw new IllegalArgumentException("no gan4j checkpoint in " + dir + " (" + MANIFEST + " is missing)");
-    }
-    Properties p = new Properties();
-    try (var in = Files.newBufferedReader(manifest, StandardCharsets.UTF_8)) {
-      p.load(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + manifest, e);
-    }
-    if (!String.valueOf(FORMAT).equals(p.getProperty("format"))) {
-      throw new IllegalArgumentException("checkpoint " + dir + " has format " + p.getProperty("format")
-          + "; this version of gan4j reads format " + FORMAT);
-    }
-    String fingerprint = p.getProperty("model.fingerprint");
-    if (!gan.fingerprint().equals(fingerprint)) {
-      throw new IllegalArgumentException("checkpoint " + dir + " is of another model (fingerprint " + fingerprint
-          + ", this model " + gan.fingerprint() + "); build the trainer from the Gan the checkpoint was trained with");
-    }
+    Checkpoints.verify(dir, gan);
     graph.restore(dir);
     step = graph.stepCount();
   }

@@ -33,10 +33,12 @@ class TrainConfigTest {
 
   @Test
   void stepMetrics_finiteness() {
-    assertThat(new StepMetrics(1, 0.5f, 0.7f, 0.5f, 0.5f, 100_000_000).finite()).isTrue();
-    assertThat(new StepMetrics(1, Float.NaN, 0.7f, 0.5f, 0.5f, 1).finite()).isFalse();
-    assertThat(new StepMetrics(1, 1f, Float.POSITIVE_INFINITY, 0.5f, 0.5f, 1).finite()).isFalse();
-    assertThat(new StepMetrics(1, 1f, 1f, 0.5f, 0.5f, 250_000_000).stepsPerSecond()).isEqualTo(4.0);
+    assertThat(new StepMetrics(1, 0.5f, 0.7f, 0.5f, 0.5f, 100_000_000, true).finite()).isTrue();
+    assertThat(new StepMetrics(1, 0.5f, 0.7f, 0.5f, 0.5f, 100_000_000, false).finite()).as("NaN weight").isFalse();
+    assertThat(new StepMetrics(1, Float.NaN, Float.NaN, 0.5f, 0.5f, 1, true).finite()).isFalse();
+    assertThat(new StepMetrics(1, 1f, Float.POSITIVE_INFINITY, 0.5f, 0.5f, 1, true).finite()).isFalse();
+    assertThat(new StepMetrics(1, 0.5f, Float.NaN, 0.5f, 0.5f, 1, true).finite()).as("discriminator-only step").isTrue();
+    assertThat(new StepMetrics(1, 1f, 1f, 0.5f, 0.5f, 250_000_000, true).stepsPerSecond()).isEqualTo(4.0);
   }
 
   @Test
@@ -47,7 +49,7 @@ class TrainConfigTest {
 
   @Test
   void format_isOneReadableLine() {
-    assertThat(Listeners.format(new StepMetrics(1000, 0.6931f, 0.75f, 0.51f, 0.49f, 200_000_000)))
+    assertThat(Listeners.format(new StepMetrics(1000, 0.6931f, 0.75f, 0.51f, 0.49f, 200_000_000, true)))
         .isEqualTo("step 1000  d_loss 0.6931  g_loss 0.7500  D(x) 0.510  D(G(z)) 0.490  5.00 steps/s");
   }
 }

@@ -1,7 +1,6 @@
 package io.github.gan4j.examples;
 
 import io.github.gan4j.train.StepMetrics;
-import io.github.gan4j.train.Trainer;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -71,48 +70,6 @@ final class RunDirectory {
       p.store(out, "gan4j training run: the configuration used");
     }
     Files.move(tmp, root.resolve(CONFIG), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  /** Checkpoint directories that hold a complete checkpoint, oldest first. */
-  List<Path> completeCheckpoints() throws IOException {
-    if (!Files.isDirectory(checkpoints())) {
-      return List.of();
-    }
-    try (Stream<Path> s = Files.list(checkpoints())) {
-      return s.filter(p -> p.getFileName().toString().matches("step-\\d{6,}"))
-          .filter(p -> Files.isRegularFile(p.resolve(Trainer.MANIFEST)))
-          .sorted(Comparator.comparingLong(RunDirectory::stepOf))
-          .toList();
-    }
-  }
-
-  Optional<Path> latestCheckpoint() throws IOException {
-    List<Path> all = completeCheckpoints();
-    return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
-  }
-
-  static long stepOf(Path checkpoint) {
-    return Long.parseLong(checkpoint.getFileName().toString().substring("step-".length()));
-  }
-
-  /**
-   * Saves a checkpoint atomically: into a temporary directory, then renamed into place, so
-   * a crash while saving never leaves a directory that looks complete. Keeps the newest
-   * {@code keep} checkpoints.
-   */
-  Path saveCheckpoint(Trainer trainer, int keep) throws IOException {
-    Files.createDirectories(checkpoints());
-    Path target = checkpoints().resolve(String.format(Locale.ROOT, "step-%06d", trainer.step()));
-    Path tmp = checkpoints().resolve(target.getFileName() + ".tmp");
-    deleteRecursively(tmp);
-    trainer.save(tmp);
-    deleteRecursively(target);
-    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-    List<Path> all = completeCheckpoints();
-    for (int i = 0; i < all.size() - keep; i++) {
-      deleteRecursively(all.get(i));
-    }
-    return target;
   }
 
   /** Appends metrics lines; on resume, first drops lines past the restored step. */

@@ -5,12 +5,14 @@ import io.github.gan4j.data.BatchSchedule;
 import io.github.gan4j.data.Dataset;
 import io.github.gan4j.layers.Shape;
 import io.github.gan4j.train.DiscriminatorUpdate;
+import io.github.gan4j.train.Checkpoints;
 import io.github.gan4j.train.FakeBatches;
 import io.github.gan4j.train.GanLoss;
 import io.github.gan4j.train.Listeners;
 import io.github.gan4j.train.Optimizer;
 import io.github.gan4j.train.StepMetrics;
 import io.github.gan4j.train.Trainer;
+import io.github.gan4j.train.TrainingListener;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -56,11 +58,19 @@ final class TrainCommand {
       "  --d-update separate|combined                     (default separate: real, then fake)",
       "  --d-steps K             discriminator updates per generator update (default 1)",
       "  --fake-batches inference|training                generator BatchNorm mode for D's fakes (default inference)",
-      "  --threads N             TensorFlow intra-op threads (default 0: all cores)");
+      "  --threads N             TensorFlow intra-op threads (default 0: all cores)",
+      "when training goes wrong:",
+      "  --on-divergence stop|rollback                    non-finite loss or weight: stop (default), or",
+      "                          roll back to the last good checkpoint with lower learning rates",
+      "  --max-rollbacks N       (default 3)",
+      "  --rollback-lr-factor F  learning rates are multiplied by F at each rollback (default 0.5)",
+      "  --warn-patience N       warn when D(G(z)) < 0.01 for N steps (default 500); mode collapse is",
+      "                          checked at every sample grid");
 
   static final Set<String> VALUED = Set.of("dataset", "data-dir", "image-size", "steps", "epochs", "out",
       "sample-every", "checkpoint-every", "keep-checkpoints", "log-every", "batch-size", "seed", "lr", "d-lr",
-      "g-lr", "beta1", "loss", "d-update", "d-steps", "fake-batches", "threads");
+      "g-lr", "beta1", "loss", "d-update", "d-steps", "fake-batches", "threads", "on-divergence", "max-rollbacks",
+      "rollback-lr-factor", "warn-patience");
   static final Set<String> FLAGS = Set.of("resume", "no-progress");
   /** Options that define the run: on --resume they come from the run's config and may not change. */
   static final List<String> RUN_KEYS = List.of("dataset", "image-size", "batch-size", "seed", "d-lr", "g-lr", "beta1",
@@ -87,12 +97,15 @@ final class TrainCommand {
     Shape shape = DataSources.shapeOf(config.get("dataset"), config.get("image-size"));
     Gan gan = DataSources.defaultModel(shape);
 
-    Optional<Path> checkpoint = run.latestCheckpoint();
     boolean resume = args.flag("resume");
+    Optional<Path> checkpoint = resume
+        ? Checkpoints.latestValid(run.checkpoints(), gan, skipped -> err.println("gan4j: warning: skipping "
+            + skipped.checkpoint().getFileName() + ": " + skipped.getMessage()))
+        : Optional.empty();
     if (resume && checkpoint.isEmpty()) {
       throw new UsageException("--resume: " + run.root() + " holds no complete checkpoint to resume from");
     }
-    if (!resume && checkpoint.isPresent()) {
+    if (!resume && !Checkpoints.list(run.checkpoints()).isEmpty()) {
       throw new UsageException(run.root() + " already holds a run; add --resume to continue it, or choose another"
           + " --out");
     }
@@ -114,19 +127,60 @@ final class TrainCommand {
     config.put("model.fingerprint", gan.fingerprint());
     run.writeConfig(toProperties(config));
 
-    try (Trainer trainer = trainer(gan, config)) {
-      if (resume) {
-        trainer.restore(checkpoint.get());
-        out.println("resumed " + run.root() + " at step " + trainer.step() + " of " + total);
-      } else {
-        out.println("training " + gan + " on " + data.name() + " for " + total + " steps into " + run.root());
+    boolean rollback = args.choice("on-divergence", "stop", List.of("stop", "rollback")).equals("rollback");
+    int maxRollbacks = (int) args.anyLong("max-rollbacks", 3);
+    float lrFactor = args.positiveFloat("rollback-lr-factor", 0.5f);
+    int warnPatience = args.positiveInt("warn-patience", 500);
+    if (maxRollbacks < 0) {
+      throw new UsageException("option --max-rollbacks must not be negative");
+    }
+    Path restoreFrom = checkpoint.orElse(null);
+    String event = null;
+    int rollbacks = 0;
+    while (true) {
+      try (Trainer trainer = trainer(gan, config)) {
+        if (restoreFrom != null) {
+          trainer.restore(restoreFrom);
+          out.println((event != null ? "rolled back " + run.root() + " to step " : "resumed " + run.root()
+              + " at step ") + trainer.step() + " of " + total);
+        } else {
+          out.println("training " + gan + " on " + data.name() + " for " + total + " steps into " + run.root());
+        }
+        int status = loop(trainer, data, run, total, sampleEvery, checkpointEvery, keep, logEvery, progressBar,
+            warnPatience, event);
+        if (status != DIVERGED) {
+          return status;
+        }
+        long divergedAt = trainer.step();
+        Optional<Path> good = Checkpoints.latestValid(run.checkpoints(), gan, skipped -> { });
+        if (!rollback || rollbacks >= maxRollbacks || good.isEmpty()) {
+          err.println("gan4j: " + (rollback ? good.isEmpty() ? "no checkpoint to roll back to; "
+              : "gave up after " + rollbacks + " rollbacks; " : "") + "stopping. Lower --lr and start a new run"
+              + (rollback ? "" : ", or use --on-divergence rollback") + ".");
+          return 1;
+        }
+        rollbacks++;
+        restoreFrom = good.get();
+        for (String key : List.of("d-lr", "g-lr")) {
+          config.put(key, String.valueOf(Float.parseFloat(config.get(key)) * lrFactor));
+        }
+        config.put("rollbacks", String.valueOf(rollbacks));
+        run.writeConfig(toProperties(config));
+        event = String.format(Locale.ROOT, "{\"step\":%d,\"event\":\"rollback\",\"diverged_at\":%d,"
+            + "\"d_lr\":%s,\"g_lr\":%s}", Checkpoints.stepOf(restoreFrom), divergedAt, config.get("d-lr"),
+            config.get("g-lr"));
+        err.println("gan4j: rolling back to " + restoreFrom.getFileName() + " with learning rates D "
+            + config.get("d-lr") + ", G " + config.get("g-lr") + " (rollback " + rollbacks + " of " + maxRollbacks
+            + ")");
       }
-      return loop(trainer, data, run, total, sampleEvery, checkpointEvery, keep, logEvery, progressBar);
     }
   }
 
+  static final int DIVERGED = -1;
+
   private int loop(Trainer trainer, Dataset data, RunDirectory run, long total, int sampleEvery,
-      int checkpointEvery, int keep, int logEvery, boolean progressBar) throws IOException {
+      int checkpointEvery, int keep, int logEvery, boolean progressBar, int warnPatience, String startEvent)
+      throws IOException {
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
@@ -141,6 +195,12 @@ final class TrainCommand {
     Progress progress = new Progress(out, progressBar, total, trainer.step());
     long lastCheckpoint = trainer.step();
     try (BufferedWriter metrics = run.openMetrics(trainer.step())) {
+      if (startEvent != null) {
+        metrics.write(startEvent);
+        metrics.newLine();
+      }
+      List<String> warnings = new java.util.ArrayList<>();
+      TrainingListener watch = Listeners.failureWarnings(warnings::add, warnPatience, sampleEvery);
       while (trainer.step() < total && !stop.get()) {
         StepMetrics m = trainer.step(data);
         progress.step(m);
@@ -149,9 +209,19 @@ final class TrainCommand {
           metrics.newLine();
           progress.end();
           err.println("gan4j: training diverged at step " + m.step() + " (d_loss " + m.dLoss() + ", g_loss "
-              + m.gLoss() + "); the last checkpoint is " + lastCheckpoint + ". Lower --lr and start a new run.");
-          return 1;
+              + m.gLoss() + (m.weightsFinite() ? "" : ", a weight is no longer a finite number")
+              + "); the last checkpoint is step " + lastCheckpoint + ".");
+          return DIVERGED;
         }
+        watch.onStep(trainer, m);
+        for (String w : warnings) {
+          progress.end();
+          err.println("gan4j: warning: " + w);
+          metrics.write(String.format(Locale.ROOT, "{\"step\":%d,\"warning\":\"%s\"}", m.step(),
+              w.replace("\\", "\\\\").replace("\"", "\\\"")));
+          metrics.newLine();
+        }
+        warnings.clear();
         if (m.step() % logEvery == 0 || m.step() == total) {
           metrics.write(RunDirectory.json(m, progress.stepsPerSecond()));
           metrics.newLine();
@@ -162,13 +232,13 @@ final class TrainCommand {
           Listeners.writeGrid(trainer, run.sample(m.step()), 5);
         }
         if (m.step() % checkpointEvery == 0) {
-          run.saveCheckpoint(trainer, keep);
+          Checkpoints.save(trainer, run.checkpoints(), keep);
           lastCheckpoint = m.step();
         }
       }
       progress.end();
       if (trainer.step() != lastCheckpoint) {
-        run.saveCheckpoint(trainer, keep);
+        Checkpoints.save(trainer, run.checkpoints(), keep);
       }
       if (stop.get()) {
         out.println("stopped at step " + trainer.step() + "; checkpoint saved. Continue with the same command"

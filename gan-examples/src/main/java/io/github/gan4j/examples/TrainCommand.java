@@ -210,7 +210,8 @@ final class TrainCommand {
           progress.end();
           err.println("gan4j: training diverged at step " + m.step() + " (d_loss " + m.dLoss() + ", g_loss "
               + m.gLoss() + (m.weightsFinite() ? "" : ", a weight is no longer a finite number")
-              + "); the last checkpoint is step " + lastCheckpoint + ".");
+              + "); " + (lastCheckpoint > 0 ? "the last checkpoint is step " + lastCheckpoint : "no checkpoint yet")
+              + ".");
           return DIVERGED;
         }
         watch.onStep(trainer, m);

@@ -465,7 +465,8 @@ public final class TrainingGraph implements AutoCloseable {
     }
   }
 
-  static void deleteRecursively(Path dir) throws IOException {
+  /** Deletes a directory tree if it exists (internal helper shared by gan4j's modules). */
+  public static void deleteRecursively(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }

@@ -109,6 +109,7 @@ final class BenchCommand {
       }
     }
     double peak = MatMulPeak.gflops(peakSize, 5);
+    double inputMs = inputMillisPerBatch(data, batch);
     double[] sorted = rates.clone();
     Arrays.sort(sorted);
     double median = sorted[repeats / 2];
@@ -140,9 +141,10 @@ final class BenchCommand {
     fields.add(String.format(Locale.ROOT, "\"peak_gflops\":%.1f", peak));
     fields.add(String.format(Locale.ROOT, "\"peak_fraction\":%.3f", gflops / peak));
     fields.add(String.format(Locale.ROOT, "\"time_to_first_step_s\":%.2f", firstStepSeconds));
+    fields.add(String.format(Locale.ROOT, "\"input_ms_per_batch\":%.3f", inputMs));
     fields.add(String.format(Locale.ROOT, "\"inference_images_per_s_b256\":%s",
         Double.isNaN(inferenceImagesPerSecond) ? "null" : String.format(Locale.ROOT, "%.1f", inferenceImagesPerSecond)));
-    fields.add(String.format(Locale.ROOT, "\"peak_rss_mb\":%.1f", peakRssMb()));
+    fields.add(String.format(Locale.ROOT, "\"peak_rss_mb\":%.1f", Soak.peakRssMb()));
     out.println("{" + String.join(",", fields) + "}");
     return 0;
   }
@@ -176,14 +178,30 @@ final class BenchCommand {
     }
   }
 
+  /** Random uint8 images held as CIFAR-10 is (one byte per value), so feeding is measured as in real use. */
   static Dataset synthetic(Gan gan, int count) {
     SplittableRandom r = new SplittableRandom(7);
-    float[] px = new float[Math.toIntExact(count * gan.imageShape().size())];
-    for (int i = 0; i < px.length; i++) {
-      px[i] = (float) (r.nextDouble() * 2 - 1);
-    }
+    byte[] px = new byte[Math.toIntExact(count * gan.imageShape().size())];
+    r.nextBytes(px);
     var s = gan.imageShape();
-    return Datasets.fromFloats(px, s.dim(0), s.dim(1), s.dim(2));
+    return Datasets.fromBytes(px, s.dim(0), s.dim(1), s.dim(2));
+  }
+
+  /** Milliseconds to pick and convert one batch from the dataset, as the trainer does before each step. */
+  static double inputMillisPerBatch(Dataset data, int batch) {
+    io.github.gan4j.data.BatchSchedule schedule = new io.github.gan4j.data.BatchSchedule(data.size(), batch, 1);
+    int size = (int) data.imageShape().size();
+    float[] buffer = new float[batch * size];
+    int[] indices = new int[batch];
+    int n = 200;
+    long t0 = System.nanoTime();
+    for (int b = 0; b < n; b++) {
+      schedule.indices(b, indices);
+      for (int i = 0; i < batch; i++) {
+        data.copyImage(indices[i], buffer, i * size);
+      }
+    }
+    return (System.nanoTime() - t0) / 1e6 / n;
   }
 
   static boolean cpuHas(String flag) {
@@ -194,17 +212,4 @@ final class BenchCommand {
     }
   }
 
-  /** Peak resident set size (VmHWM) in MiB, or NaN off Linux. */
-  static double peakRssMb() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmHWM:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
-      return Double.NaN;
-    }
-    return Double.NaN;
-  }
 }

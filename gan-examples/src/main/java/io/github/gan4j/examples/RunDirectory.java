@@ -3,19 +3,15 @@ package io.github.gan4j.examples;
 import io.github.gan4j.train.StepMetrics;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Properties;
-import java.util.stream.Stream;
 
 /**
  * The files of one training run: {@code config.properties}, {@code metrics.jsonl},
@@ -107,15 +103,7 @@ final class RunDirectory {
   }
 
   static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
+    io.github.gan4j.tf.TrainingGraph.deleteRecursively(dir);
   }
+
 }

@@ -45,9 +45,18 @@ public final class Soak {
 
   /** Resident set size of this process in MiB, from /proc/self/status (Linux), or NaN. */
   public static double rssMb() {
+    return statusMb("VmRSS:");
+  }
+
+  /** Peak resident set size of this process in MiB (VmHWM), or NaN off Linux. */
+  static double peakRssMb() {
+    return statusMb("VmHWM:");
+  }
+
+  private static double statusMb(String field) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmRSS:")) {
+        if (line.startsWith(field)) {
           return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
         }
       }

@@ -102,6 +102,33 @@ class CheckpointAndExportTest {
   }
 
   @Test
+  void latestValid_fallsBackPastADamagedCheckpoint_andKeepsTheNewestK(@TempDir Path dir) throws Exception {
+    Gan gan = Fixtures.tiny();
+    try (Trainer t = Trainer.of(gan).batchSize(16).build()) {
+      for (int i = 0; i < 4; i++) {
+        t.step(data);
+        io.github.gan4j.train.Checkpoints.save(t, dir, 3);
+      }
+    }
+    assertThat(io.github.gan4j.train.Checkpoints.list(dir)).extracting(p -> p.getFileName().toString())
+        .containsExactly("step-000002", "step-000003", "step-000004");
+    Path newest = dir.resolve("step-000004/variables.data-00000-of-00001");
+    byte[] bytes = Files.readAllBytes(newest);
+    bytes[bytes.length / 2] ^= 1;
+    Files.write(newest, bytes);
+    List<String> skipped = new ArrayList<>();
+    assertThat(io.github.gan4j.train.Checkpoints.latestValid(dir, gan, e -> skipped.add(e.getMessage())))
+        .contains(dir.resolve("step-000003"));
+    assertThat(skipped).singleElement().asString().contains("variables.data-00000-of-00001 is damaged: SHA-256");
+    try (Trainer t = Trainer.of(gan).batchSize(16).build()) {
+      assertThatThrownBy(() -> t.restore(dir.resolve("step-000004")))
+          .isInstanceOf(io.github.gan4j.train.CheckpointException.class).hasMessageContaining("is damaged");
+      t.restore(dir.resolve("step-000003"));
+      assertThat(t.step()).isEqualTo(3);
+    }
+  }
+
+  @Test
   void exportedGenerator_generatesExactlyWhatTheTrainerGenerates(@TempDir Path dir) throws Exception {
     float[] z = new float[10 * 8];
     Sampler.normal().sample(9, 0, z);

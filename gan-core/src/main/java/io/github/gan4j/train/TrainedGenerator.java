@@ -5,6 +5,7 @@ import io.github.gan4j.sample.Sampler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.SessionFunction;
@@ -30,7 +31,9 @@ public final class TrainedGenerator implements AutoCloseable {
   private final SessionFunction function;
   private final int latentDim;
   private final Shape imageShape;
-  private volatile boolean closed;
+  /** generate calls share the read lock; close takes the write lock, so it never frees a session in use */
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private boolean closed;
 
   private TrainedGenerator(SavedModelBundle bundle) {
     this.bundle = bundle;
@@ -79,21 +82,26 @@ public final class TrainedGenerator implements AutoCloseable {
    * @return NHWC floats, normally in [-1, 1]
    */
   public float[] generate(float[] latents) {
-    if (closed) {
-      throw new IllegalStateException("the generator is closed");
-    }
     if (latents.length == 0 || latents.length % latentDim != 0) {
       throw new IllegalArgumentException("got " + latents.length + " latent values; expected a positive multiple of "
           + "latentDim " + latentDim);
     }
     int count = latents.length / latentDim;
-    try (TFloat32 z = TFloat32.tensorOf(org.tensorflow.ndarray.Shape.of(count, latentDim),
-            DataBuffers.of(latents, true, false));
-        Result r = function.call(Map.of(INPUT, z))) {
-      TFloat32 images = (TFloat32) r.get(OUTPUT).orElseThrow();
-      float[] out = new float[(int) images.size()];
-      images.copyTo(DataBuffers.of(out, false, false));
-      return out;
+    lock.readLock().lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("the generator is closed");
+      }
+      try (TFloat32 z = TFloat32.tensorOf(org.tensorflow.ndarray.Shape.of(count, latentDim),
+              DataBuffers.of(latents, true, false));
+          Result r = function.call(Map.of(INPUT, z))) {
+        TFloat32 images = (TFloat32) r.get(OUTPUT).orElseThrow();
+        float[] out = new float[(int) images.size()];
+        images.copyTo(DataBuffers.of(out, false, false));
+        return out;
+      }
+    } finally {
+      lock.readLock().unlock();
     }
   }
 
@@ -114,10 +122,15 @@ public final class TrainedGenerator implements AutoCloseable {
 
   /** Releases the native session; idempotent. */
   @Override
-  public synchronized void close() {
-    if (!closed) {
-      closed = true;
-      bundle.close();
+  public void close() {
+    lock.writeLock().lock();
+    try {
+      if (!closed) {
+        closed = true;
+        bundle.close();
+      }
+    } finally {
+      lock.writeLock().unlock();
     }
   }
 }

@@ -355,29 +355,24 @@ public final class TrainingGraph implements AutoCloseable {
         feeds.add(t);
         runner.feed(noiseInput, t);
       }
-      List<Operand<TFloat32>> fetches = new ArrayList<>();
-      for (Operand<TFloat32> f : new Operand[] {target.dLoss(), target.gLoss(), target.dReal(), target.dFake(),
-          target.weightNorm()}) {
+      Operand<?>[] fetched = {target.dLoss(), target.gLoss(), target.dReal(), target.dFake(), target.weightNorm()};
+      for (Operand<?> f : fetched) {
         if (f != null) {
           runner.fetch(f);
-          fetches.add(f);
         }
       }
-      float[] out = {Float.NaN, Float.NaN, Float.NaN, Float.NaN, Float.NaN};
       if (trace != null) {
         runner.setOptions(org.tensorflow.proto.RunOptions.newBuilder()
             .setTraceLevel(org.tensorflow.proto.RunOptions.TraceLevel.FULL_TRACE).build());
       }
+      float[] out = new float[fetched.length];
       try (Result result = trace != null ? runner.runAndFetchMetadata() : runner.run()) {
         if (trace != null) {
           result.getMetadata().ifPresent(trace);
         }
         int i = 0;
-        Operand<?>[] all = {target.dLoss(), target.gLoss(), target.dReal(), target.dFake(), target.weightNorm()};
-        for (int slot = 0; slot < all.length; slot++) {
-          if (all[slot] != null) {
-            out[slot] = ((TFloat32) result.get(i++)).getFloat();
-          }
+        for (int slot = 0; slot < fetched.length; slot++) {
+          out[slot] = fetched[slot] == null ? Float.NaN : ((TFloat32) result.get(i++)).getFloat();
         }
       }
       return out;

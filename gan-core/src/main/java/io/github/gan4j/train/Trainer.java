@@ -94,7 +94,6 @@ public final class Trainer implements AutoCloseable {
    *     or it holds fewer images than one batch
    */
   public StepMetrics fit(Dataset dataset, Steps steps, TrainingListener... listeners) {
-    checkDataset(dataset);
     long perEpoch = schedule(dataset).batchesPerEpoch() / spec.discriminatorSteps();
     long n = steps.remaining(step, Math.max(1, perEpoch));
     List<TrainingListener> all = List.of(listeners);

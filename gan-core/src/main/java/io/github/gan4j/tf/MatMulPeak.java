@@ -20,6 +20,7 @@ public final class MatMulPeak {
    * {@code repeats} timed runs after one warm-up, with TensorFlow's default threads.
    */
   public static double gflops(int n, int repeats) {
+    OneDnn.prepare();
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       Operand<TFloat32> a = tf.withInitScope().variable(

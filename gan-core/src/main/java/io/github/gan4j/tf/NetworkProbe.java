@@ -41,6 +41,7 @@ public final class NetworkProbe {
    */
   public static Output run(Network network, Map<String, float[]> weights, float[] input, int batch,
       boolean training) {
+    OneDnn.prepare();
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph);
       NetworkLowering lowering = new NetworkLowering(tf, network, 0L);

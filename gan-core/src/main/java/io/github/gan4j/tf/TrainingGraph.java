@@ -67,6 +67,10 @@ public final class TrainingGraph implements AutoCloseable {
   private final Target generatorOnly;
   private boolean closed;
 
+  static {
+    OneDnn.prepare();   // before this class first touches TensorFlow
+  }
+
   /** Fetches of one target. */
   private record Target(Op done, Operand<TFloat32> dLoss, Operand<TFloat32> gLoss,
       Operand<TFloat32> dReal, Operand<TFloat32> dFake, Operand<TFloat32> weightNorm) {}
@@ -105,6 +109,7 @@ public final class TrainingGraph implements AutoCloseable {
           generator.forward(new NetworkLowering.Pass(tf, NetworkLowering.Mode.INFERENCE, null), sampleLatent));
 
       this.session = new Session(graph, sessionConfig(spec));
+      OneDnn.warnIfOff();
     } catch (RuntimeException | Error e) {
       graph.close();
       throw e;

@@ -2,6 +2,7 @@ package io.github.gan4j.train;
 
 import io.github.gan4j.layers.Shape;
 import io.github.gan4j.sample.Sampler;
+import io.github.gan4j.tf.OneDnn;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -51,11 +52,13 @@ public final class TrainedGenerator implements AutoCloseable {
    * @throws IllegalArgumentException if {@code dir} holds no such export
    */
   public static TrainedGenerator load(Path dir) {
+    OneDnn.prepare();
     if (!Files.isRegularFile(dir.resolve("saved_model.pb"))) {
       throw new IllegalArgumentException("no exported generator in " + dir + " (saved_model.pb is missing);"
           + " export one with Trainer.exportGenerator");
     }
     SavedModelBundle bundle = SavedModelBundle.load(dir.toString(), SavedModelBundle.DEFAULT_TAG);
+    OneDnn.warnIfOff();
     try {
       return new TrainedGenerator(bundle);
     } catch (RuntimeException e) {

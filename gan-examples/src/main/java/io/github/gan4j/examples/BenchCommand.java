@@ -3,6 +3,7 @@ package io.github.gan4j.examples;
 import io.github.gan4j.Gan;
 import io.github.gan4j.data.Dataset;
 import io.github.gan4j.data.Datasets;
+import io.github.gan4j.train.CpuKernels;
 import io.github.gan4j.train.DiscriminatorUpdate;
 import io.github.gan4j.train.FakeBatches;
 import io.github.gan4j.train.Precision;
@@ -78,7 +79,10 @@ final class BenchCommand {
         .discriminatorUpdate(combined ? DiscriminatorUpdate.COMBINED_BATCH : DiscriminatorUpdate.SEPARATE_BATCHES)
         .fakeBatches(trainingFakes ? FakeBatches.TRAINING_MODE : FakeBatches.INFERENCE_MODE)
         .threads(threads, interThreads);
-    if (bf16 && !cpuHas("avx512_bf16") && !cpuHas("amx_bf16")) {
+    CpuKernels cpu = CpuKernels.current();
+    out.printf(Locale.ROOT, "cpu: %s, %d cores; features %s; oneDNN kernels %s (%s)%n", cpu.cpuModel(),
+        Runtime.getRuntime().availableProcessors(), cpu.cpuFeatures(), cpu.oneDnn(), cpu.reason());
+    if (bf16 && !cpu.cpuFeatures().contains("avx512_bf16") && !cpu.cpuFeatures().contains("amx_bf16")) {
       out.println("note: this CPU has no AVX512_BF16/AMX: bfloat16 is emulated and likely slower");
     }
 
@@ -128,6 +132,14 @@ final class BenchCommand {
       }
     }
     List<String> fields = new ArrayList<>();
+    fields.add(String.format(Locale.ROOT, "\"cpu_model\":\"%s\"", cpu.cpuModel().replace("\"", "'")));
+    fields.add(String.format(Locale.ROOT, "\"cpu_features\":[%s]",
+        String.join(",", cpu.cpuFeatures().stream().map(f -> "\"" + f + "\"").toList())));
+    fields.add(String.format(Locale.ROOT, "\"cores\":%d", Runtime.getRuntime().availableProcessors()));
+    fields.add(String.format(Locale.ROOT, "\"onednn\":\"%s\"", cpu.oneDnn().name().toLowerCase(Locale.ROOT)));
+    // the ground truth when a step was traced: did any oneDNN kernel run?
+    fields.add(String.format(Locale.ROOT, "\"onednn_kernels_in_profile\":%s",
+        profile == null ? "null" : String.valueOf(CpuKernels.profileUsesOneDnn(profile))));
     fields.add(String.format(Locale.ROOT, "\"model\":\"%s\"", model));
     fields.add(String.format(Locale.ROOT, "\"batch_size\":%d", batch));
     fields.add(String.format(Locale.ROOT, "\"precision\":\"%s\"", bf16 ? "bf16" : "fp32"));
@@ -203,13 +215,4 @@ final class BenchCommand {
     }
     return (System.nanoTime() - t0) / 1e6 / n;
   }
-
-  static boolean cpuHas(String flag) {
-    try {
-      return Files.readString(Path.of("/proc/cpuinfo")).contains(" " + flag);
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
 }

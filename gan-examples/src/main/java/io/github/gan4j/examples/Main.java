@@ -27,6 +27,10 @@ public final class Main {
 
   /** Runs the command line and exits with its status (0 ok, 1 failure, 2 usage, 130 interrupted). */
   public static void main(String[] args) {
+    // gan4j's warnings (System.Logger, java.util.logging by default) as one line each: "WARNING gan4j: ..."
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s %5$s%6$s%n");
+    }
     int status = run(args, System.out, System.err, System.console() != null);
     if (status != 0) {
       System.exit(status);

@@ -1,9 +1,9 @@
 package io.github.gan4j.tf;
 
-import io.github.gan4j.train.Adam;
-import io.github.gan4j.train.Optimizer;
-import io.github.gan4j.train.RmsProp;
-import io.github.gan4j.train.Sgd;
+import io.github.gan4j.recipe.Adam;
+import io.github.gan4j.recipe.Optimizer;
+import io.github.gan4j.recipe.RmsProp;
+import io.github.gan4j.recipe.Sgd;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

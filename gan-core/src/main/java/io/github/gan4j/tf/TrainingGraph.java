@@ -1,13 +1,15 @@
 package io.github.gan4j.tf;
 
 import io.github.gan4j.Gan;
+import io.github.gan4j.data.Directories;
 import io.github.gan4j.layers.Shape;
+import io.github.gan4j.recipe.TrainingRecipe;
 import io.github.gan4j.sample.Normal;
 import io.github.gan4j.sample.TruncatedNormal;
 import io.github.gan4j.sample.Uniform;
-import io.github.gan4j.train.DiscriminatorUpdate;
-import io.github.gan4j.train.FakeBatches;
-import io.github.gan4j.train.GanLoss;
+import io.github.gan4j.recipe.DiscriminatorUpdate;
+import io.github.gan4j.recipe.FakeBatches;
+import io.github.gan4j.recipe.GanLoss;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +27,7 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
-import io.github.gan4j.train.Precision;
+import io.github.gan4j.recipe.Precision;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GraphOptions;
 import org.tensorflow.proto.OptimizerOptions;
@@ -47,9 +49,11 @@ import org.tensorflow.types.TInt64;
  * scheduling.
  */
 public final class TrainingGraph implements AutoCloseable {
+  /** Noise streams per step: D updates use streams 0..k-1, G's update stream k. */
+  public static final int STREAMS_PER_STEP = 64;
   private static final String METRIC_D_LOSS = "metrics/d_loss";
 
-  private final GraphSpec spec;
+  private final TrainingRecipe spec;
   private final Graph graph;
   private final Ops tf;
   private final Session session;
@@ -76,7 +80,7 @@ public final class TrainingGraph implements AutoCloseable {
       Operand<TFloat32> dReal, Operand<TFloat32> dFake, Operand<TFloat32> weightNorm) {}
 
   /** Builds the graph and opens its session; the variables are initialized on first use. */
-  public TrainingGraph(GraphSpec spec) {
+  public TrainingGraph(TrainingRecipe spec) {
     this.spec = spec;
     Gan gan = spec.gan();
     this.graph = new Graph();
@@ -116,7 +120,7 @@ public final class TrainingGraph implements AutoCloseable {
     }
   }
 
-  static ConfigProto sessionConfig(GraphSpec spec) {
+  static ConfigProto sessionConfig(TrainingRecipe spec) {
     RewriterConfig.Builder rewrite = RewriterConfig.newBuilder();
     if (spec.precision() == Precision.MIXED_BFLOAT16) {
       rewrite.setAutoMixedPrecisionOnednnBfloat16(RewriterConfig.Toggle.ON);
@@ -162,10 +166,10 @@ public final class TrainingGraph implements AutoCloseable {
       // dropout streams: D's updates use 2j and 2j+1, fakes for them 32+j, this update 63
       // (masks of different layers differ through the layer's name in the key)
       NetworkLowering.Pass gPass = new NetworkLowering.Pass(phase, new NetworkLowering.Mode(true, true),
-          streamKey(phase, stepRead, GraphSpec.STREAMS_PER_STEP - 1));
+          streamKey(phase, stepRead, STREAMS_PER_STEP - 1));
       Operand<TFloat32> fake = generator.forward(gPass, noise(phase, stepRead, k));
       NetworkLowering.Pass dPass = new NetworkLowering.Pass(phase, new NetworkLowering.Mode(false, true),
-          streamKey(phase, stepRead, GraphSpec.STREAMS_PER_STEP - 1));
+          streamKey(phase, stepRead, STREAMS_PER_STEP - 1));
       Operand<TFloat32> logits = discriminator.forward(dPass, fake);
       gLoss = spec.loss() == GanLoss.NON_SATURATING
           ? mean(phase, crossEntropy(phase, logits, true))
@@ -250,7 +254,7 @@ public final class TrainingGraph implements AutoCloseable {
   }
 
   private static Operand<TInt64> streamKey(Ops tf, Operand<TInt64> stepRead, int slot) {
-    return tf.math.add(tf.math.mul(stepRead, tf.constant((long) GraphSpec.STREAMS_PER_STEP)), tf.constant((long) slot));
+    return tf.math.add(tf.math.mul(stepRead, tf.constant((long) STREAMS_PER_STEP)), tf.constant((long) slot));
   }
 
   /** Binary cross-entropy of logits against an all-ones or all-zeros label, element-wise, stable. */
@@ -461,19 +465,7 @@ public final class TrainingGraph implements AutoCloseable {
       save(tmp);
       GeneratorExport.export(spec.gan(), spec.seed(), tmp.resolve("variables").toString(), dir);
     } finally {
-      deleteRecursively(tmp);
-    }
-  }
-
-  /** Deletes a directory tree if it exists (internal helper shared by gan4j's modules). */
-  public static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+      Directories.deleteRecursively(tmp);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.github.gan4j.train;
 
 import io.github.gan4j.Gan;
+import io.github.gan4j.data.Directories;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -191,7 +192,7 @@ public final class Checkpoints {
   }
 
   static void deleteRecursively(Path dir) throws IOException {
-    io.github.gan4j.tf.TrainingGraph.deleteRecursively(dir);
+    Directories.deleteRecursively(dir);
   }
 
 }

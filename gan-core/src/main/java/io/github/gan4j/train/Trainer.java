@@ -4,7 +4,12 @@ import io.github.gan4j.Gan;
 import io.github.gan4j.data.BatchSchedule;
 import io.github.gan4j.data.Dataset;
 import io.github.gan4j.sample.Sampler;
-import io.github.gan4j.tf.GraphSpec;
+import io.github.gan4j.recipe.DiscriminatorUpdate;
+import io.github.gan4j.recipe.FakeBatches;
+import io.github.gan4j.recipe.GanLoss;
+import io.github.gan4j.recipe.Optimizer;
+import io.github.gan4j.recipe.Precision;
+import io.github.gan4j.recipe.TrainingRecipe;
 import io.github.gan4j.tf.TrainingGraph;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,7 +47,7 @@ public final class Trainer implements AutoCloseable {
   static final int FORMAT = 1;
 
   private final Gan gan;
-  private final GraphSpec spec;
+  private final TrainingRecipe recipe;
   private final TrainingGraph graph;
   private final float[] realBuffer;
   private final float[] noiseBuffer;
@@ -51,19 +56,24 @@ public final class Trainer implements AutoCloseable {
   private Dataset scheduled;
   private long step;
 
-  private Trainer(GraphSpec spec) {
-    this.gan = spec.gan();
-    this.spec = spec;
-    this.graph = new TrainingGraph(spec);
-    int k = spec.discriminatorSteps();
-    this.realBuffer = new float[Math.toIntExact((long) k * spec.batchSize() * gan.imageShape().size())];
-    this.noiseBuffer = graph.feedsNoise() ? new float[(k + 1) * spec.batchSize() * gan.latentDim()] : null;
-    this.indexBuffer = new int[spec.batchSize()];
+  private Trainer(TrainingRecipe recipe) {
+    this.gan = recipe.gan();
+    this.recipe = recipe;
+    this.graph = new TrainingGraph(recipe);
+    int k = recipe.discriminatorSteps();
+    this.realBuffer = new float[Math.toIntExact((long) k * recipe.batchSize() * gan.imageShape().size())];
+    this.noiseBuffer = graph.feedsNoise() ? new float[(k + 1) * recipe.batchSize() * gan.latentDim()] : null;
+    this.indexBuffer = new int[recipe.batchSize()];
   }
 
   /** Starts configuring a trainer for {@code gan}. */
   public static Builder of(Gan gan) {
     return new Builder(Objects.requireNonNull(gan, "gan"));
+  }
+
+  /** Everything this trainer was configured with. */
+  public TrainingRecipe recipe() {
+    return recipe;
   }
 
   /** The model being trained. */
@@ -73,12 +83,12 @@ public final class Trainer implements AutoCloseable {
 
   /** Images per batch. */
   public int batchSize() {
-    return spec.batchSize();
+    return recipe.batchSize();
   }
 
   /** The seed of weights, noise, data order and dropout. */
   public long seed() {
-    return spec.seed();
+    return recipe.seed();
   }
 
   /** Steps run so far (restored by {@link #restore}). */
@@ -94,7 +104,7 @@ public final class Trainer implements AutoCloseable {
    *     or it holds fewer images than one batch
    */
   public StepMetrics fit(Dataset dataset, Steps steps, TrainingListener... listeners) {
-    long perEpoch = schedule(dataset).batchesPerEpoch() / spec.discriminatorSteps();
+    long perEpoch = schedule(dataset).batchesPerEpoch() / recipe.discriminatorSteps();
     long n = steps.remaining(step, Math.max(1, perEpoch));
     List<TrainingListener> all = List.of(listeners);
     for (TrainingListener l : all) {
@@ -174,7 +184,7 @@ public final class Trainer implements AutoCloseable {
   private BatchSchedule schedule(Dataset dataset) {
     if (dataset != scheduled) {
       checkDataset(dataset);
-      schedule = new BatchSchedule(dataset.size(), spec.batchSize(), spec.seed());
+      schedule = new BatchSchedule(dataset.size(), recipe.batchSize(), recipe.seed());
       scheduled = dataset;
     }
     return schedule;
@@ -182,7 +192,7 @@ public final class Trainer implements AutoCloseable {
 
   private void fillReal(Dataset dataset) {
     BatchSchedule s = schedule(dataset);
-    int k = spec.discriminatorSteps();
+    int k = recipe.discriminatorSteps();
     int imageSize = (int) gan.imageShape().size();
     int offset = 0;
     for (int j = 0; j < k; j++) {
@@ -198,12 +208,12 @@ public final class Trainer implements AutoCloseable {
     if (noiseBuffer == null) {
       return;
     }
-    int k = spec.discriminatorSteps();
-    int block = spec.batchSize() * gan.latentDim();
+    int k = recipe.discriminatorSteps();
+    int block = recipe.batchSize() * gan.latentDim();
     float[] one = new float[block];
     for (int slot = 0; slot <= k; slot++) {
       if (slot < k ? discriminator : generator) {
-        spec.sampler().sample(spec.seed(), step * GraphSpec.STREAMS_PER_STEP + slot, one);
+        recipe.sampler().sample(recipe.seed(), step * TrainingGraph.STREAMS_PER_STEP + slot, one);
         System.arraycopy(one, 0, noiseBuffer, slot * block, block);
       }
     }
@@ -230,7 +240,7 @@ public final class Trainer implements AutoCloseable {
       throw new IllegalArgumentException("count must be positive, was " + count);
     }
     float[] z = new float[count * gan.latentDim()];
-    spec.sampler().sample(seed, 0, z);
+    recipe.sampler().sample(seed, 0, z);
     return generate(z);
   }
 
@@ -265,8 +275,8 @@ public final class Trainer implements AutoCloseable {
       p.setProperty("format", String.valueOf(FORMAT));
       p.setProperty("model.fingerprint", gan.fingerprint());
       p.setProperty("step", String.valueOf(step));
-      p.setProperty("batch.size", String.valueOf(spec.batchSize()));
-      p.setProperty("seed", String.valueOf(spec.seed()));
+      p.setProperty("batch.size", String.valueOf(recipe.batchSize()));
+      p.setProperty("seed", String.valueOf(recipe.seed()));
       for (Path file : Checkpoints.dataFiles(tmp)) {
         p.setProperty("sha256." + file.getFileName(), Checkpoints.sha256(file));
       }
@@ -352,10 +362,7 @@ public final class Trainer implements AutoCloseable {
 
     /** Images per batch (default 32, as the reference). */
     public Builder batchSize(int batchSize) {
-      if (batchSize <= 0) {
-        throw new IllegalArgumentException("batch size must be positive, was " + batchSize);
-      }
-      this.batchSize = batchSize;
+      this.batchSize = TrainingRecipe.checkBatchSize(batchSize);
       return this;
     }
 
@@ -402,10 +409,7 @@ public final class Trainer implements AutoCloseable {
 
     /** Discriminator updates per generator update, each on fresh batches (default 1, at most 32). */
     public Builder discriminatorSteps(int k) {
-      if (k < 1 || k > GraphSpec.STREAMS_PER_STEP / 2 - 1) {
-        throw new IllegalArgumentException("discriminator steps must be in [1, 31], was " + k);
-      }
-      this.discriminatorSteps = k;
+      this.discriminatorSteps = TrainingRecipe.checkDiscriminatorSteps(k);
       return this;
     }
 
@@ -421,9 +425,7 @@ public final class Trainer implements AutoCloseable {
      * the same thread configuration.
      */
     public Builder threads(int intraOp, int interOp) {
-      if (intraOp < 0 || interOp < 0) {
-        throw new IllegalArgumentException("thread counts must not be negative, were " + intraOp + ", " + interOp);
-      }
+      TrainingRecipe.checkThreads(intraOp, interOp);
       this.intraOpThreads = intraOp;
       this.interOpThreads = interOp;
       return this;
@@ -447,10 +449,15 @@ public final class Trainer implements AutoCloseable {
       return this;
     }
 
+    /** The configuration so far as a plain value, without building anything native. */
+    public TrainingRecipe recipe() {
+      return new TrainingRecipe(gan, batchSize, seed, discriminatorOptimizer, generatorOptimizer, loss,
+          discriminatorUpdate, fakeBatches, discriminatorSteps, sampler, intraOpThreads, interOpThreads, precision, xla);
+    }
+
     /** Builds the graph and opens a session: allocates native memory, so close the trainer. */
     public Trainer build() {
-      return new Trainer(new GraphSpec(gan, batchSize, seed, discriminatorOptimizer, generatorOptimizer, loss,
-          discriminatorUpdate, fakeBatches, discriminatorSteps, sampler, intraOpThreads, interOpThreads, precision, xla));
+      return new Trainer(recipe());
     }
   }
 }

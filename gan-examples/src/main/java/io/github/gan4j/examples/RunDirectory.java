@@ -103,7 +103,7 @@ final class RunDirectory {
   }
 
   static void deleteRecursively(Path dir) throws IOException {
-    io.github.gan4j.tf.TrainingGraph.deleteRecursively(dir);
+    io.github.gan4j.data.Directories.deleteRecursively(dir);
   }
 
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.gan4j.data.Dataset;
 import io.github.gan4j.data.Datasets;
-import io.github.gan4j.train.FakeBatches;
+import io.github.gan4j.recipe.FakeBatches;
 import io.github.gan4j.train.StepMetrics;
 import io.github.gan4j.train.Trainer;
 import java.util.ArrayList;

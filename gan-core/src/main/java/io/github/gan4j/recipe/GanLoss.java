@@ -1,4 +1,4 @@
-package io.github.gan4j.train;
+package io.github.gan4j.recipe;
 
 /**
  * The adversarial loss. The discriminator always minimizes the binary cross-entropy of its

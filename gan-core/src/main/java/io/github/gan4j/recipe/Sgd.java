@@ -1,4 +1,4 @@
-package io.github.gan4j.train;
+package io.github.gan4j.recipe;
 
 /**
  * Stochastic gradient descent, optionally with momentum:

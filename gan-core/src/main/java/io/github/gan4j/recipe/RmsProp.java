@@ -1,4 +1,4 @@
-package io.github.gan4j.train;
+package io.github.gan4j.recipe;
 
 /**
  * RMSprop: {@code ms = rho ms + (1 - rho) g^2}, {@code mom = momentum mom + lr g / sqrt(ms + epsilon)},

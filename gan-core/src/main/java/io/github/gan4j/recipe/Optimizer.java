@@ -1,4 +1,4 @@
-package io.github.gan4j.train;
+package io.github.gan4j.recipe;
 
 /**
  * How one network's weights are updated from their gradients. Each network gets its own

@@ -1,4 +1,4 @@
-package io.github.gan4j.train;
+package io.github.gan4j.recipe;
 
 /** The arithmetic of a training step. */
 public enum Precision {

@@ -1,4 +1,4 @@
-package io.github.gan4j.train;
+package io.github.gan4j.recipe;
 
 /**
  * Adam (Kingma and Ba), updated as Keras does: with {@code t} the update count from 1,

@@ -1,4 +1,4 @@
-package io.github.gan4j.train;
+package io.github.gan4j.recipe;
 
 /**
  * How the generator runs when it makes the fake batch for the discriminator's update.

@@ -1,4 +1,4 @@
-package io.github.gan4j.train;
+package io.github.gan4j.recipe;
 
 /** How the discriminator learns from a real and a generated batch. */
 public enum DiscriminatorUpdate {

@@ -1,0 +1,74 @@
+package io.github.gan4j.recipe;
+
+import io.github.gan4j.Gan;
+import io.github.gan4j.sample.Sampler;
+import java.util.Objects;
+
+/**
+ * Everything a training run is made of, as one plain value: the model, the batch size and
+ * seed, the optimizers, the loss, the update procedure, the latent distribution and how the
+ * step is executed. Built by {@code Trainer.Builder} (which validates each value as it is
+ * set); a recipe holds no native resources and can be compared, logged and checked without
+ * loading TensorFlow.
+ *
+ * @param gan the validated model
+ * @param batchSize images per batch, positive
+ * @param seed seed of initial weights, noise, data order and dropout
+ * @param discriminatorOptimizer D's optimizer
+ * @param generatorOptimizer G's optimizer
+ * @param loss the adversarial loss
+ * @param discriminatorUpdate how D learns from a real and a fake batch
+ * @param fakeBatches how G runs when making D's fake batch
+ * @param discriminatorSteps D updates per G update, in [1, {@value #MAX_DISCRIMINATOR_STEPS}]
+ * @param sampler latent distribution (built-ins are generated in-graph, others fed)
+ * @param intraOpThreads threads inside one op (0 = TensorFlow's choice: all cores)
+ * @param interOpThreads threads running independent ops (0 = TensorFlow's choice)
+ * @param precision float32 or oneDNN bfloat16 mixed precision
+ * @param xla whether TensorFlow's XLA JIT compiles the graph
+ */
+public record TrainingRecipe(Gan gan, int batchSize, long seed, Optimizer discriminatorOptimizer,
+    Optimizer generatorOptimizer, GanLoss loss, DiscriminatorUpdate discriminatorUpdate, FakeBatches fakeBatches,
+    int discriminatorSteps, Sampler sampler, int intraOpThreads, int interOpThreads, Precision precision,
+    boolean xla) {
+
+  /** The largest number of discriminator updates per generator update. */
+  public static final int MAX_DISCRIMINATOR_STEPS = 31;
+
+  /** Validates every field. */
+  public TrainingRecipe {
+    Objects.requireNonNull(gan, "gan");
+    Objects.requireNonNull(discriminatorOptimizer, "discriminator optimizer");
+    Objects.requireNonNull(generatorOptimizer, "generator optimizer");
+    Objects.requireNonNull(loss, "loss");
+    Objects.requireNonNull(discriminatorUpdate, "discriminator update");
+    Objects.requireNonNull(fakeBatches, "fake batches mode");
+    Objects.requireNonNull(sampler, "sampler");
+    Objects.requireNonNull(precision, "precision");
+    checkBatchSize(batchSize);
+    checkDiscriminatorSteps(discriminatorSteps);
+    checkThreads(intraOpThreads, interOpThreads);
+  }
+
+  /** Throws unless {@code batchSize} is positive. */
+  public static int checkBatchSize(int batchSize) {
+    if (batchSize <= 0) {
+      throw new IllegalArgumentException("batch size must be positive, was " + batchSize);
+    }
+    return batchSize;
+  }
+
+  /** Throws unless {@code k} is in [1, {@value #MAX_DISCRIMINATOR_STEPS}]. */
+  public static int checkDiscriminatorSteps(int k) {
+    if (k < 1 || k > MAX_DISCRIMINATOR_STEPS) {
+      throw new IllegalArgumentException("discriminator steps must be in [1, " + MAX_DISCRIMINATOR_STEPS + "], was " + k);
+    }
+    return k;
+  }
+
+  /** Throws if a thread count is negative. */
+  public static void checkThreads(int intraOp, int interOp) {
+    if (intraOp < 0 || interOp < 0) {
+      throw new IllegalArgumentException("thread counts must not be negative, were " + intraOp + ", " + interOp);
+    }
+  }
+}

@@ -13,7 +13,9 @@ public interface Sampler {
 
   /**
    * Fills {@code out} with {@code out.length / dim} latent vectors, as a pure function of
-   * {@code seed} and {@code stream} (the trainer passes a different stream for every draw).
+   * {@code seed} and {@code stream}. During training the trainer passes the key of a named
+   * random stream ({@code io.github.gan4j.recipe.RandomStream#key(seed, step)}: the run's
+   * seed mixed with the stream's name, and the step), a different pair for every draw.
    */
   void sample(long seed, long stream, float[] out);
 

@@ -31,7 +31,7 @@ final class GeneratorExport {
       Placeholder<TFloat32> z = tf.withName(INPUT).placeholder(TFloat32.class,
           Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1, gan.latentDim())));
       Operand<TFloat32> images = tf.withName(OUTPUT).identity(
-          g.forward(new NetworkLowering.Pass(tf, NetworkLowering.Mode.INFERENCE, null), z));
+          g.forward(NetworkLowering.Pass.inference(tf), z));
       try (Session session = new Session(graph)) {
         session.restore(checkpointPrefix);
         Signature signature = Signature.builder().key(Signature.DEFAULT_KEY)

@@ -15,6 +15,7 @@ import io.github.gan4j.layers.Padding;
 import io.github.gan4j.layers.Reshape;
 import io.github.gan4j.layers.UpSampling2D;
 import io.github.gan4j.layers.WeightSpec;
+import io.github.gan4j.recipe.RandomStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,16 +46,28 @@ final class NetworkLowering {
     final Mode mode;
     final Map<String, Operand<TFloat32>> reads = new LinkedHashMap<>();
     final List<Op> statUpdates = new ArrayList<>();
-    final Operand<TInt64> randomKey;
+    final RandomKeys keys;
+    final RandomStream stream;
 
     /**
      * @param tf ops builder; its control dependencies gate every variable read of the pass
-     * @param randomKey int64 scalar that changes every step (for dropout masks), or null
+     * @param keys the step's random keys (for dropout masks), or null for a pass without dropout
+     * @param stream the pass's random stream; each dropout layer draws from its own child
+     *     {@code <stream>/<network>/<layer>}
      */
-    Pass(Ops tf, Mode mode, Operand<TInt64> randomKey) {
+    Pass(Ops tf, Mode mode, RandomKeys keys, RandomStream stream) {
+      if (mode.dropout() && (keys == null || stream == null)) {
+        throw new IllegalArgumentException("a pass with dropout needs random keys and a stream");
+      }
       this.tf = tf;
       this.mode = mode;
-      this.randomKey = randomKey;
+      this.keys = keys;
+      this.stream = stream;
+    }
+
+    /** A pass in inference mode: moving BatchNorm statistics, no dropout, no randomness. */
+    static Pass inference(Ops tf) {
+      return new Pass(tf, Mode.INFERENCE, null, null);
     }
   }
 
@@ -189,9 +202,7 @@ final class NetworkLowering {
       if (!pass.mode.dropout() || d.rate() == 0f) {
         return x;
       }
-      Operand<TInt64> key = tf.concat(List.of(
-          tf.constant(new long[] {seed ^ (network.name() + "/" + n).hashCode()}),
-          tf.reshape(pass.randomKey, tf.constant(new int[] {1}))), tf.constant(0));
+      Operand<TInt64> key = pass.keys.key(tf, pass.stream.child(network.name() + "/" + n));
       Operand<TFloat32> u = tf.random.statelessRandomUniform(tf.shape(x), key);
       Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(u, tf.constant(d.rate())), TFloat32.class);
       return tf.math.mul(x, tf.math.mul(keep, tf.constant(1f / (1f - d.rate()))));

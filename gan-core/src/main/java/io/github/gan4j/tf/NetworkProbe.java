@@ -1,6 +1,7 @@
 package io.github.gan4j.tf;
 
 import io.github.gan4j.Network;
+import io.github.gan4j.recipe.RandomStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +57,8 @@ public final class NetworkProbe {
       Placeholder<TFloat32> x = tf.placeholder(TFloat32.class,
           Placeholder.shape(org.tensorflow.ndarray.Shape.of(network.input().withBatch(batch))));
       NetworkLowering.Pass pass = new NetworkLowering.Pass(tf,
-          training ? new NetworkLowering.Mode(true, true) : NetworkLowering.Mode.INFERENCE, tf.constant(0L));
+          training ? new NetworkLowering.Mode(true, true) : NetworkLowering.Mode.INFERENCE,
+          new RandomKeys(0L, tf.constant(0L)), new RandomStream("probe"));
       Operand<TFloat32> y = tf.identity(lowering.forward(pass, x));
       try (Session session = new Session(graph)) {
         if (!assigns.isEmpty()) {

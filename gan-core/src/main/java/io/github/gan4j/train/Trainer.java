@@ -9,7 +9,9 @@ import io.github.gan4j.recipe.FakeBatches;
 import io.github.gan4j.recipe.GanLoss;
 import io.github.gan4j.recipe.Optimizer;
 import io.github.gan4j.recipe.Precision;
+import io.github.gan4j.recipe.RandomStream;
 import io.github.gan4j.recipe.TrainingRecipe;
+import io.github.gan4j.tf.StepResult;
 import io.github.gan4j.tf.TrainingGraph;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -62,7 +64,8 @@ public final class Trainer implements AutoCloseable {
     this.graph = new TrainingGraph(recipe);
     int k = recipe.discriminatorSteps();
     this.realBuffer = new float[Math.toIntExact((long) k * recipe.batchSize() * gan.imageShape().size())];
-    this.noiseBuffer = graph.feedsNoise() ? new float[(k + 1) * recipe.batchSize() * gan.latentDim()] : null;
+    this.noiseBuffer = graph.feedsNoise()
+        ? new float[graph.fedNoiseStreams().size() * recipe.batchSize() * gan.latentDim()] : null;
     this.indexBuffer = new int[recipe.batchSize()];
   }
 
@@ -128,9 +131,9 @@ public final class Trainer implements AutoCloseable {
     long start = System.nanoTime();
     fillReal(dataset);
     fillNoise(true, true);
-    float[] m = graph.step(realBuffer, noiseBuffer);
+    StepResult r = graph.step(realBuffer, noiseBuffer);
     step++;
-    return new StepMetrics(step, m[0], m[1], m[2], m[3], System.nanoTime() - start, Float.isFinite(m[4]));
+    return metrics(r, start);
   }
 
   /**
@@ -154,9 +157,9 @@ public final class Trainer implements AutoCloseable {
     long start = System.nanoTime();
     fillReal(dataset);
     fillNoise(true, false);
-    float[] m = graph.discriminatorStep(realBuffer, noiseBuffer);
+    StepResult r = graph.discriminatorStep(realBuffer, noiseBuffer);
     step++;
-    return new StepMetrics(step, m[0], m[1], m[2], m[3], System.nanoTime() - start, Float.isFinite(m[4]));
+    return metrics(r, start);
   }
 
   /**
@@ -167,9 +170,14 @@ public final class Trainer implements AutoCloseable {
   public StepMetrics generatorStep() {
     long start = System.nanoTime();
     fillNoise(false, true);
-    float[] m = graph.generatorStep(noiseBuffer);
+    StepResult r = graph.generatorStep(noiseBuffer);
     step++;
-    return new StepMetrics(step, m[0], m[1], m[2], m[3], System.nanoTime() - start, Float.isFinite(m[4]));
+    return metrics(r, start);
+  }
+
+  private StepMetrics metrics(StepResult r, long start) {
+    return new StepMetrics(step, r.dLoss(), r.gLoss(), r.dReal(), r.dFake(), System.nanoTime() - start,
+        r.weightsFinite());
   }
 
   private void checkDataset(Dataset dataset) {
@@ -204,16 +212,19 @@ public final class Trainer implements AutoCloseable {
     }
   }
 
+  /** Draws the fed noise of a custom sampler: one batch per stream, keyed by (seed, step, stream name). */
   private void fillNoise(boolean discriminator, boolean generator) {
     if (noiseBuffer == null) {
       return;
     }
-    int k = recipe.discriminatorSteps();
     int block = recipe.batchSize() * gan.latentDim();
     float[] one = new float[block];
-    for (int slot = 0; slot <= k; slot++) {
-      if (slot < k ? discriminator : generator) {
-        recipe.sampler().sample(recipe.seed(), step * TrainingGraph.STREAMS_PER_STEP + slot, one);
+    List<RandomStream> streams = graph.fedNoiseStreams();
+    for (int slot = 0; slot < streams.size(); slot++) {
+      RandomStream stream = streams.get(slot);
+      if (stream.equals(RandomStream.GENERATOR_NOISE) ? generator : discriminator) {
+        long[] key = stream.key(recipe.seed(), step);
+        recipe.sampler().sample(key[0], key[1], one);
         System.arraycopy(one, 0, noiseBuffer, slot * block, block);
       }
     }

@@ -1,0 +1,172 @@
+package io.github.gan4j.tf;
+
+import io.github.gan4j.layers.Shape;
+import io.github.gan4j.recipe.DiscriminatorUpdate;
+import io.github.gan4j.recipe.FakeBatches;
+import io.github.gan4j.recipe.RandomStream;
+import io.github.gan4j.recipe.TrainingRecipe;
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * Assembles a training step from the lowered parts: k discriminator phases, then a
+ * generator phase through the frozen discriminator, then the step counter. Each phase
+ * reads variables only after the previous phase's update is complete (control
+ * dependencies), and each update applies only after all of its gradients exist, so results
+ * do not depend on op scheduling.
+ */
+final class StepAssembly {
+
+  /** The ops of one step target; the losses and scores a phase does not compute are null. */
+  record Target(Op done, Operand<TFloat32> dLoss, Operand<TFloat32> gLoss, Operand<TFloat32> dReal,
+      Operand<TFloat32> dFake, Operand<TFloat32> weightNorm) {}
+
+  private final Graph graph;
+  private final Ops tf;
+  private final TrainingRecipe recipe;
+  private final NetworkLowering generator;
+  private final NetworkLowering discriminator;
+  private final OptimizerLowering generatorOptimizer;
+  private final OptimizerLowering discriminatorOptimizer;
+  private final LossLowering loss;
+  private final LatentLowering latent;
+  private final Variable<TInt64> stepCounter;
+  private final Placeholder<TFloat32> realInput;
+
+  StepAssembly(Graph graph, Ops tf, TrainingRecipe recipe, NetworkLowering generator, NetworkLowering discriminator,
+      OptimizerLowering generatorOptimizer, OptimizerLowering discriminatorOptimizer, LossLowering loss,
+      LatentLowering latent, Variable<TInt64> stepCounter, Placeholder<TFloat32> realInput) {
+    this.graph = graph;
+    this.tf = tf;
+    this.recipe = recipe;
+    this.generator = generator;
+    this.discriminator = discriminator;
+    this.generatorOptimizer = generatorOptimizer;
+    this.discriminatorOptimizer = discriminatorOptimizer;
+    this.loss = loss;
+    this.latent = latent;
+    this.stepCounter = stepCounter;
+    this.realInput = realInput;
+  }
+
+  /** Builds a step target under the scope {@code name}: D's phases, G's phase, or both. */
+  Target build(boolean trainD, boolean trainG, String name) {
+    Ops scope = tf.withSubScope(name);
+    RandomKeys keys = new RandomKeys(recipe.seed(), scope.identity(stepCounter));
+    int k = recipe.discriminatorSteps();
+    List<Op> after = new ArrayList<>();
+    List<Operand<TFloat32>> dLosses = new ArrayList<>();
+    List<Operand<TFloat32>> dReals = new ArrayList<>();
+    List<Operand<TFloat32>> dFakes = new ArrayList<>();
+    if (trainD) {
+      for (int j = 0; j < k; j++) {
+        Op done = discriminatorPhase(phase(scope, "d" + j, after), keys, j, dLosses, dReals, dFakes);
+        after = List.of(done);
+      }
+    }
+    Operand<TFloat32> gLoss = null;
+    if (trainG) {
+      Ops phase = phase(scope, "g", after);
+      NetworkLowering.Mode training = new NetworkLowering.Mode(true, true);
+      NetworkLowering.Pass gPass = new NetworkLowering.Pass(phase, training, keys, RandomStream.GENERATOR_DROPOUT);
+      Operand<TFloat32> fake = generator.forward(gPass, latent.noise(phase, keys, RandomStream.GENERATOR_NOISE));
+      // D in inference BatchNorm mode, with dropout; its layers' dropout streams differ from G's by name
+      NetworkLowering.Pass dPass = new NetworkLowering.Pass(phase, new NetworkLowering.Mode(false, true), keys,
+          RandomStream.GENERATOR_DROPOUT);
+      gLoss = loss.generator(phase, discriminator.forward(dPass, fake));
+      after = List.of(generatorOptimizer.update(graph, gPass, gLoss, gPass.statUpdates));
+    }
+    Op done = scope.withControlDependencies(after).withName("done").assignAdd(stepCounter, scope.constant(1L));
+    return new Target(done, average(scope, dLosses), gLoss, average(scope, dReals), average(scope, dFakes),
+        weightNorm(scope.withControlDependencies(List.of(done))));
+  }
+
+  private static Ops phase(Ops scope, String name, List<Op> after) {
+    return after.isEmpty() ? scope.withSubScope(name) : scope.withSubScope(name).withControlDependencies(after);
+  }
+
+  private Op discriminatorPhase(Ops phase, RandomKeys keys, int j,
+      List<Operand<TFloat32>> losses, List<Operand<TFloat32>> reals, List<Operand<TFloat32>> fakes) {
+    int b = recipe.batchSize();
+    Shape image = recipe.gan().imageShape();
+    int[] begin = new int[image.rank() + 1];
+    begin[0] = j * b;
+    Operand<TFloat32> real = phase.slice(realInput, phase.constant(begin),
+        phase.constant(toInts(image.withBatch(b))));
+    // moving statistics updates of a training-mode pass are collected in gPass and dropped
+    NetworkLowering.Mode gMode = recipe.fakeBatches() == FakeBatches.TRAINING_MODE
+        ? new NetworkLowering.Mode(true, true) : NetworkLowering.Mode.INFERENCE;
+    NetworkLowering.Pass gPass = new NetworkLowering.Pass(phase, gMode, keys,
+        RandomStream.discriminatorFakeGeneratorDropout(j));
+    Operand<TFloat32> fake = phase.stopGradient(
+        generator.forward(gPass, latent.noise(phase, keys, RandomStream.discriminatorFakeNoise(j))));
+    NetworkLowering.Mode training = new NetworkLowering.Mode(true, true);
+    if (recipe.discriminatorUpdate() == DiscriminatorUpdate.COMBINED_BATCH) {
+      NetworkLowering.Pass dPass = new NetworkLowering.Pass(phase, training, keys,
+          RandomStream.discriminatorRealDropout(j));
+      Operand<TFloat32> logits = discriminator.forward(dPass, phase.concat(List.of(real, fake), phase.constant(0)));
+      Operand<TFloat32> realLogits = phase.slice(logits, phase.constant(new int[] {0, 0}), phase.constant(new int[] {b, 1}));
+      Operand<TFloat32> fakeLogits = phase.slice(logits, phase.constant(new int[] {b, 0}), phase.constant(new int[] {b, 1}));
+      Operand<TFloat32> combined = phase.math.mul(phase.constant(0.5f), phase.math.add(
+          loss.discriminatorReal(phase, realLogits), loss.discriminatorFake(phase, fakeLogits)));
+      losses.add(combined);
+      reals.add(loss.score(phase, realLogits));
+      fakes.add(loss.score(phase, fakeLogits));
+      return discriminatorOptimizer.update(graph, dPass, combined, dPass.statUpdates);
+    }
+    NetworkLowering.Pass realPass = new NetworkLowering.Pass(phase, training, keys,
+        RandomStream.discriminatorRealDropout(j));
+    Operand<TFloat32> realLogits = discriminator.forward(realPass, real);
+    Operand<TFloat32> realLoss = loss.discriminatorReal(phase, realLogits);
+    Op realDone = discriminatorOptimizer.update(graph, realPass, realLoss, realPass.statUpdates);
+    Ops second = phase.withControlDependencies(List.of(realDone));
+    NetworkLowering.Pass fakePass = new NetworkLowering.Pass(second, training, keys,
+        RandomStream.discriminatorFakeDropout(j));
+    Operand<TFloat32> fakeLogits = discriminator.forward(fakePass, fake);
+    Operand<TFloat32> fakeLoss = loss.discriminatorFake(phase, fakeLogits);
+    losses.add(phase.math.mul(phase.constant(0.5f), phase.math.add(realLoss, fakeLoss)));
+    reals.add(loss.score(phase, realLogits));
+    fakes.add(loss.score(phase, fakeLogits));
+    return discriminatorOptimizer.update(graph, fakePass, fakeLoss, fakePass.statUpdates);
+  }
+
+  /** Sum of squares of every weight after the update: not finite as soon as one weight is not. */
+  private Operand<TFloat32> weightNorm(Ops checked) {
+    Operand<TFloat32> norm = null;
+    for (NetworkLowering net : List.of(generator, discriminator)) {
+      for (Variable<TFloat32> v : net.variables().values()) {
+        Operand<TFloat32> sq = checked.math.square(checked.identity(v));
+        Operand<TFloat32> sum = checked.sum(checked.reshape(sq, checked.constant(new int[] {-1})), checked.constant(0));
+        norm = norm == null ? sum : checked.math.add(norm, sum);
+      }
+    }
+    return norm;
+  }
+
+  private static Operand<TFloat32> average(Ops tf, List<Operand<TFloat32>> xs) {
+    if (xs.isEmpty()) {
+      return null;
+    }
+    Operand<TFloat32> sum = xs.get(0);
+    for (int i = 1; i < xs.size(); i++) {
+      sum = tf.math.add(sum, xs.get(i));
+    }
+    return xs.size() == 1 ? sum : tf.math.mul(sum, tf.constant(1f / xs.size()));
+  }
+
+  private static int[] toInts(long[] dims) {
+    int[] out = new int[dims.length];
+    for (int i = 0; i < dims.length; i++) {
+      out[i] = (int) dims[i];
+    }
+    return out;
+  }
+}

@@ -15,14 +15,10 @@ import io.github.gan4j.tf.StepResult;
 import io.github.gan4j.tf.TrainingGraph;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 
 /**
  * Trains a {@link Gan} with the frozen-discriminator procedure on a TensorFlow graph:
@@ -45,8 +41,7 @@ import java.util.Properties;
  */
 public final class Trainer implements AutoCloseable {
   /** Name of the manifest file in a checkpoint directory. */
-  public static final String MANIFEST = "gan4j-checkpoint.properties";
-  static final int FORMAT = 1;
+  public static final String MANIFEST = CheckpointFormat.MANIFEST;
 
   private final Gan gan;
   private final TrainingRecipe recipe;
@@ -277,41 +272,7 @@ public final class Trainer implements AutoCloseable {
    * @throws UncheckedIOException if the directory cannot be written
    */
   public void save(Path dir) {
-    Path target = dir.toAbsolutePath();
-    Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-    try {
-      Checkpoints.deleteRecursively(tmp);
-      graph.save(tmp);
-      Properties p = new Properties();
-      p.setProperty("format", String.valueOf(FORMAT));
-      p.setProperty("model.fingerprint", gan.fingerprint());
-      p.setProperty("step", String.valueOf(step));
-      p.setProperty("batch.size", String.valueOf(recipe.batchSize()));
-      p.setProperty("seed", String.valueOf(recipe.seed()));
-      for (Path file : Checkpoints.dataFiles(tmp)) {
-        p.setProperty("sha256." + file.getFileName(), Checkpoints.sha256(file));
-      }
-      try (var out = Files.newBufferedWriter(tmp.resolve(MANIFEST), StandardCharsets.UTF_8)) {
-        p.store(out, "gan4j checkpoint");
-      }
-      Checkpoints.fsync(tmp);
-      if (Files.exists(target)) {
-        Path old = target.resolveSibling(target.getFileName() + ".old-" + ProcessHandle.current().pid());
-        Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        Checkpoints.deleteRecursively(old);
-      } else {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot save checkpoint to " + dir, e);
-    } finally {
-      try {
-        Checkpoints.deleteRecursively(tmp);
-      } catch (IOException ignored) {
-        // best effort: a leftover .tmp directory is never taken for a checkpoint
-      }
-    }
+    CheckpointFormat.write(dir, recipe, step, graph::save);
   }
 
   /**
@@ -324,7 +285,7 @@ public final class Trainer implements AutoCloseable {
    *     another model, or a damaged one (the message names the file)
    */
   public void restore(Path dir) {
-    Checkpoints.verify(dir, gan);
+    CheckpointFormat.verify(dir, gan);
     graph.restore(dir);
     step = graph.stepCount();
   }

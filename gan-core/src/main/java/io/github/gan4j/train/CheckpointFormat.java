@@ -1,0 +1,187 @@
+package io.github.gan4j.train;
+
+import io.github.gan4j.Gan;
+import io.github.gan4j.data.Directories;
+import io.github.gan4j.recipe.TrainingRecipe;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+/**
+ * The one owner of gan4j's checkpoint format: a directory with TensorFlow's variable files
+ * ({@code variables.index}, {@code variables.data-*}) and the manifest {@value #MANIFEST}
+ * (format version, model fingerprint, step, batch size, seed, and the SHA-256 of every
+ * variable file). Written atomically (a temporary sibling, fsynced, renamed into place) and
+ * verified before anything is restored.
+ */
+final class CheckpointFormat {
+  /** Name of the manifest file in a checkpoint directory. */
+  static final String MANIFEST = "gan4j-checkpoint.properties";
+  /** The format version written and read. */
+  static final int VERSION = 1;
+
+  private static final String SHA = "sha256.";
+
+  /** Writes TensorFlow's variable files into a directory. */
+  @FunctionalInterface
+  interface VariableWriter {
+    void write(Path dir) throws IOException;
+  }
+
+  private CheckpointFormat() {}
+
+  /**
+   * Writes a checkpoint of a run of {@code recipe} at {@code step} to {@code dir}: variables,
+   * manifest, fsync, then an atomic rename (an existing checkpoint in {@code dir} is replaced).
+   *
+   * @throws UncheckedIOException if the directory cannot be written
+   */
+  static void write(Path dir, TrainingRecipe recipe, long step, VariableWriter variables) {
+    Path target = dir.toAbsolutePath();
+    String pid = String.valueOf(ProcessHandle.current().pid());
+    Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + pid);
+    try {
+      Directories.deleteRecursively(tmp);
+      variables.write(tmp);
+      Properties p = new Properties();
+      p.setProperty("format", String.valueOf(VERSION));
+      p.setProperty("model.fingerprint", recipe.gan().fingerprint());
+      p.setProperty("step", String.valueOf(step));
+      p.setProperty("batch.size", String.valueOf(recipe.batchSize()));
+      p.setProperty("seed", String.valueOf(recipe.seed()));
+      for (Path file : dataFiles(tmp)) {
+        p.setProperty(SHA + file.getFileName(), sha256(file));
+      }
+      try (var out = Files.newBufferedWriter(tmp.resolve(MANIFEST), StandardCharsets.UTF_8)) {
+        p.store(out, "gan4j checkpoint");
+      }
+      fsync(tmp);
+      if (Files.exists(target)) {
+        Path old = target.resolveSibling(target.getFileName() + ".old-" + pid);
+        Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        Directories.deleteRecursively(old);
+      } else {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot save checkpoint to " + dir, e);
+    } finally {
+      try {
+        Directories.deleteRecursively(tmp);
+      } catch (IOException ignored) {
+        // best effort: a leftover .tmp directory is never taken for a checkpoint
+      }
+    }
+  }
+
+  /**
+   * Whether {@code fileName} is what another process left behind while writing a checkpoint
+   * directory named {@code step-NNNNNN} (never a checkpoint itself).
+   */
+  static boolean isLeftoverOfOtherProcess(String fileName) {
+    return fileName.matches("step-\\d{6,}\\.(tmp|old)-\\d+") && !fileName.endsWith("-" + ProcessHandle.current().pid());
+  }
+
+  /**
+   * Checks a checkpoint before anything is restored: the manifest is present and readable,
+   * of this format and model, and every file listed has its recorded SHA-256.
+   *
+   * @return the manifest
+   * @throws CheckpointException naming what is wrong
+   */
+  static Properties verify(Path dir, Gan gan) {
+    Path manifest = dir.resolve(MANIFEST);
+    if (!Files.isRegularFile(manifest)) {
+      throw new CheckpointException(dir, "no gan4j checkpoint in " + dir + " (" + MANIFEST + " is missing)");
+    }
+    Properties p = new Properties();
+    try (var in = Files.newBufferedReader(manifest, StandardCharsets.UTF_8)) {
+      p.load(in);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new CheckpointException(dir, "checkpoint " + dir + " has an unreadable manifest (" + e.getMessage()
+          + "); it is damaged");
+    }
+    if (!String.valueOf(VERSION).equals(p.getProperty("format"))) {
+      throw new CheckpointException(dir, "checkpoint " + dir + " has format " + p.getProperty("format")
+          + "; this version of gan4j reads format " + VERSION);
+    }
+    String fingerprint = p.getProperty("model.fingerprint");
+    if (!gan.fingerprint().equals(fingerprint)) {
+      throw new CheckpointException(dir, "checkpoint " + dir + " is of another model (fingerprint " + fingerprint
+          + ", this model " + gan.fingerprint() + "); build the trainer from the Gan the checkpoint was trained with");
+    }
+    List<String> listed = p.stringPropertyNames().stream().filter(k -> k.startsWith(SHA)).sorted().toList();
+    if (listed.isEmpty() || p.getProperty(SHA + "variables.index") == null) {
+      throw new CheckpointException(dir, "checkpoint " + dir + " lists no variable files in its manifest; it is damaged");
+    }
+    try {
+      List<Path> present = dataFiles(dir);
+      if (present.size() != listed.size()) {
+        throw new CheckpointException(dir, "checkpoint " + dir + " holds " + present.size() + " variable files but its"
+            + " manifest lists " + listed.size() + "; it is damaged");
+      }
+      for (String key : listed) {
+        Path file = dir.resolve(key.substring(SHA.length()));
+        if (!Files.isRegularFile(file)) {
+          throw new CheckpointException(dir, "checkpoint " + dir + " is missing " + file.getFileName());
+        }
+        String actual = sha256(file);
+        if (!actual.equals(p.getProperty(key))) {
+          throw new CheckpointException(dir, "checkpoint file " + file + " is damaged: SHA-256 " + actual
+              + ", the manifest says " + p.getProperty(key));
+        }
+      }
+    } catch (IOException e) {
+      throw new CheckpointException(dir, "cannot read checkpoint " + dir + ": " + e.getMessage());
+    }
+    return p;
+  }
+
+  /** The variable files TensorFlow wrote in a checkpoint directory. */
+  private static List<Path> dataFiles(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(f -> f.getFileName().toString().startsWith("variables.")).sorted().toList();
+    }
+  }
+
+  private static String sha256(Path file) throws IOException {
+    MessageDigest md;
+    try {
+      md = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buffer = new byte[1 << 16];
+      int n;
+      while ((n = in.read(buffer)) >= 0) {
+        md.update(buffer, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(md.digest());
+  }
+
+  /** Forces the files of {@code dir} to disk, so that a rename after it publishes complete data. */
+  private static void fsync(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path f : s.toList()) {
+        try (FileChannel c = FileChannel.open(f, StandardOpenOption.WRITE)) {
+          c.force(true);
+        }
+      }
+    }
+  }
+}

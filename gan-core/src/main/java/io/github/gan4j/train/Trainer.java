@@ -16,6 +16,7 @@ import io.github.gan4j.tf.TrainingGraph;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -105,20 +106,52 @@ public final class Trainer implements AutoCloseable {
     long perEpoch = schedule(dataset).batchesPerEpoch() / recipe.discriminatorSteps();
     long n = steps.remaining(step, Math.max(1, perEpoch));
     List<TrainingListener> all = List.of(listeners);
-    for (TrainingListener l : all) {
-      l.onStart(this);
-    }
-    StepMetrics last = null;
-    for (long i = 0; i < n; i++) {
-      last = step(dataset);
+    List<TrainingListener> started = new ArrayList<>();
+    Throwable failure = null;
+    try {
       for (TrainingListener l : all) {
-        l.onStep(this, last);
+        l.onStart(this);
+        started.add(l);
+      }
+      StepMetrics last = null;
+      for (long i = 0; i < n; i++) {
+        last = step(dataset);
+        for (TrainingListener l : all) {
+          l.onStep(this, last);
+        }
+      }
+      return last;
+    } catch (Throwable t) {
+      failure = t;
+      throw t;
+    } finally {
+      endAll(started, failure);
+    }
+  }
+
+  /**
+   * Calls {@code onEnd} of every started listener, each even if an earlier one throws. A
+   * failure of {@code onEnd} is added to the one that ended training, or thrown after all
+   * listeners ended if training itself succeeded.
+   */
+  private void endAll(List<TrainingListener> started, Throwable failure) {
+    RuntimeException first = null;
+    for (TrainingListener l : started) {
+      try {
+        l.onEnd(this);
+      } catch (RuntimeException e) {
+        if (failure != null) {
+          failure.addSuppressed(e);
+        } else if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
       }
     }
-    for (TrainingListener l : all) {
-      l.onEnd(this);
+    if (first != null) {
+      throw first;
     }
-    return last;
   }
 
   /** Runs one full training step on the next batches of {@code dataset}. */

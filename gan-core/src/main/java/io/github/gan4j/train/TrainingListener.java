@@ -14,6 +14,9 @@ public interface TrainingListener {
   /** Called after every step. */
   void onStep(Trainer trainer, StepMetrics metrics);
 
-  /** Called when {@code fit} ends normally. */
+  /**
+   * Called when {@code fit} ends, normally or because a step or a listener threw (then the
+   * exception propagates after every started listener's {@code onEnd}).
+   */
   default void onEnd(Trainer trainer) {}
 }

@@ -7,7 +7,9 @@ import io.github.gan4j.data.Dataset;
 import io.github.gan4j.data.Datasets;
 import io.github.gan4j.recipe.FakeBatches;
 import io.github.gan4j.train.StepMetrics;
+import io.github.gan4j.train.Steps;
 import io.github.gan4j.train.Trainer;
+import io.github.gan4j.train.TrainingListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -177,6 +179,30 @@ class TrainerContractTest {
         Dataset few = Datasets.fromFloats(new float[10 * 64], 8, 8, 1);
         assertThatThrownBy(() -> t.step(few)).hasMessageContaining("fewer than one batch of 64");
       }
+    }
+
+    @Test
+    void fit_callsOnEndOfEveryStartedListener_whenAListenerThrows() {
+      List<String> calls = new ArrayList<>();
+      TrainingListener recorder = new TrainingListener() {
+        @Override
+        public void onStep(Trainer trainer, StepMetrics metrics) {
+          calls.add("step " + metrics.step());
+        }
+
+        @Override
+        public void onEnd(Trainer trainer) {
+          calls.add("end");
+        }
+      };
+      TrainingListener failing = (trainer, metrics) -> {
+        throw new IllegalStateException("listener failed at step " + metrics.step());
+      };
+      try (Trainer t = Trainer.of(Fixtures.tiny()).batchSize(16).build()) {
+        assertThatThrownBy(() -> t.fit(data, Steps.of(3), recorder, failing))
+            .isInstanceOf(IllegalStateException.class).hasMessage("listener failed at step 1");
+      }
+      assertThat(calls).containsExactly("step 1", "end");
     }
   }
 

@@ -9,7 +9,7 @@ import io.github.gan4j.recipe.Precision;
 import io.github.gan4j.train.CpuKernels;
 import io.github.gan4j.train.TrainedGenerator;
 import io.github.gan4j.train.Trainer;
-import io.github.gan4j.tf.MatMulPeak;
+import io.github.gan4j.train.Benchmarks;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -112,7 +112,7 @@ final class BenchCommand {
         inferenceImagesPerSecond = inference(trainer, bf16);
       }
     }
-    double peak = MatMulPeak.gflops(peakSize, 5);
+    double peak = Benchmarks.matMulPeakGflops(peakSize, 5);
     double inputMs = inputMillisPerBatch(data, batch);
     double[] sorted = rates.clone();
     Arrays.sort(sorted);

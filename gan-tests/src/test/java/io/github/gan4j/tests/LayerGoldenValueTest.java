@@ -17,7 +17,7 @@ import io.github.gan4j.Network;
 import io.github.gan4j.layers.Activation;
 import io.github.gan4j.layers.Layer;
 import io.github.gan4j.layers.Padding;
-import io.github.gan4j.tf.NetworkProbe;
+import io.github.gan4j.train.ForwardPass;
 import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -43,7 +43,7 @@ class LayerGoldenValueTest {
   /** Output of the layers under test: the network without the probe's flatten and dense. */
   static float[] layerOutput(Network net, Map<String, float[]> weights, float[] input, boolean training) {
     Network trimmed = new Network(net.name(), net.input(), net.layers().subList(0, net.layers().size() - 2));
-    return NetworkProbe.run(trimmed, weights, input, 1, training).output();
+    return ForwardPass.run(trimmed, weights, input, 1, training).output();
   }
 
   @Test
@@ -51,7 +51,7 @@ class LayerGoldenValueTest {
     Network net = GanBuilder.forImages(1, 1, 1).latentDim(3).generator(dense(2).activation(Activation.RELU),
         reshape(1, 1, 2), conv2d(1, 1)).discriminator(flatten(), dense(1)).build().generator();
     Network denseOnly = new Network(net.name(), net.input(), net.layers().subList(0, 1));
-    float[] y = NetworkProbe.run(denseOnly, Map.of(
+    float[] y = ForwardPass.run(denseOnly, Map.of(
         "generator/dense/kernel", new float[] {1, -1, 2, -2, 3, -3},   // (3, 2), row-major
         "generator/dense/bias", new float[] {0.5f, 0.5f}), new float[] {1, 1, 1}, 1, false).output();
     // [1+2+3+0.5, relu(-1-2-3+0.5)]
@@ -90,7 +90,7 @@ class LayerGoldenValueTest {
   @Test
   void batchNorm_training_normalizesAndUpdatesMovingStatistics_likeKeras() {
     Network net = network(1, 2, 1, batchNorm().momentum(0.8f));
-    NetworkProbe.Output out = NetworkProbe.run(
+    ForwardPass.Result out = ForwardPass.run(
         new Network(net.name(), net.input(), net.layers().subList(0, 1)), Map.of(), new float[] {1, 3}, 1, true);
     float s = (float) (1 / Math.sqrt(1 + 0.001));
     assertThat(out.output()[0]).isCloseTo(-s, within(1e-6f));
@@ -104,7 +104,7 @@ class LayerGoldenValueTest {
   @Test
   void batchNorm_inference_usesMovingStatistics() {
     Network net = network(1, 2, 1, batchNorm());
-    float[] y = NetworkProbe.run(new Network(net.name(), net.input(), net.layers().subList(0, 1)), Map.of(
+    float[] y = ForwardPass.run(new Network(net.name(), net.input(), net.layers().subList(0, 1)), Map.of(
         "discriminator/batch_normalization/moving_mean", new float[] {1},
         "discriminator/batch_normalization/moving_variance", new float[] {4},
         "discriminator/batch_normalization/gamma", new float[] {2},

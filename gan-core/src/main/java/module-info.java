@@ -1,0 +1,18 @@
+/**
+ * gan4j: generative adversarial networks on TensorFlow Java. The spec packages
+ * ({@code io.github.gan4j}, {@code .layers}, {@code .data}, {@code .sample},
+ * {@code .recipe}) are plain Java; {@code io.github.gan4j.train} runs them. The lowering to
+ * TensorFlow, {@code io.github.gan4j.tf}, is internal and not exported.
+ */
+module io.github.gan4j {
+  requires java.desktop;   // ImageIO and BufferedImage: image folders and sample grids
+  requires java.net.http;  // dataset downloads
+  requires tensorflow;
+
+  exports io.github.gan4j;
+  exports io.github.gan4j.layers;
+  exports io.github.gan4j.data;
+  exports io.github.gan4j.sample;
+  exports io.github.gan4j.recipe;
+  exports io.github.gan4j.train;
+}

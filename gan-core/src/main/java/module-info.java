@@ -8,6 +8,7 @@ module io.github.gan4j {
   requires java.desktop;   // ImageIO and BufferedImage: image folders and sample grids
   requires java.net.http;  // dataset downloads
   requires tensorflow;
+  requires com.sun.jna;   // OneDnn sets TF_ENABLE_ONEDNN_OPTS natively before TensorFlow loads
 
   exports io.github.gan4j;
   exports io.github.gan4j.layers;
@@ -15,4 +16,7 @@ module io.github.gan4j {
   exports io.github.gan4j.sample;
   exports io.github.gan4j.recipe;
   exports io.github.gan4j.train;
+
+  // JNA implements OneDnn's package-private libc interface reflectively; nobody else sees tf
+  opens io.github.gan4j.tf to com.sun.jna;
 }

@@ -7,6 +7,8 @@ import io.github.gan4j.layers.Conv2DTranspose;
 import io.github.gan4j.layers.Dense;
 import io.github.gan4j.layers.Layer;
 import io.github.gan4j.layers.LayerShapeException;
+import io.github.gan4j.layers.Padding;
+import io.github.gan4j.layers.Reshape;
 import io.github.gan4j.layers.Shape;
 import io.github.gan4j.layers.UpSampling2D;
 import java.util.ArrayList;
@@ -25,13 +27,13 @@ import java.util.Set;
  *     .latentDim(100)
  *     .generator(
  *         dense(8 * 8 * 256).activation(RELU), reshape(8, 8, 256), batchNorm().momentum(0.8f),
- *         conv2dTranspose(128, 4).strides(2), leakyRelu(0.2f), batchNorm().momentum(0.8f),
- *         conv2dTranspose(64, 4).strides(2), leakyRelu(0.2f), batchNorm().momentum(0.8f),
- *         conv2d(3, 3).activation(TANH))
+ *         conv2dTranspose(128, 4).strides(2).padding(SAME), leakyRelu(0.2f), batchNorm().momentum(0.8f),
+ *         conv2dTranspose(64, 4).strides(2).padding(SAME), leakyRelu(0.2f), batchNorm().momentum(0.8f),
+ *         conv2d(3, 3).padding(SAME).activation(TANH))
  *     .discriminator(
- *         conv2d(64, 3).strides(2), leakyRelu(0.2f),
- *         conv2d(128, 3).strides(2), leakyRelu(0.2f),
- *         conv2d(256, 3).strides(2), leakyRelu(0.2f),
+ *         conv2d(64, 3).strides(2).padding(SAME), leakyRelu(0.2f),
+ *         conv2d(128, 3).strides(2).padding(SAME), leakyRelu(0.2f),
+ *         conv2d(256, 3).strides(2).padding(SAME), leakyRelu(0.2f),
  *         flatten(), dense(1))
  *     .build();
  * }</pre>
@@ -211,13 +213,34 @@ public final class GanBuilder {
       }
       if (out.dim(0) != imageShape.dim(0) || out.dim(1) != imageShape.dim(1)) {
         detail.append("Height through the generator: ").append(String.join(" -> ", steps)).append('.');
-        if (upsamples(g)) {
+        List<NetworkLayer> valid = validPaddingResizes(g);
+        if (!valid.isEmpty()) {
+          detail.append("\n  Convolutions with padding VALID:");
+          for (NetworkLayer l : valid) {
+            detail.append("\n    generator[").append(l.index()).append("] ").append(l.layer().describe())
+                .append(": ").append(l.input().dim(0)).append(" -> ").append(l.output().dim(0));
+          }
+          detail.append("\n  ").append(validPaddingFormulas(valid)).append(" DCGAN-style stacks use .padding(SAME).");
+        } else if (upsamples(g)) {
           detail.append(" Each strides=s transposed convolution or upSampling2d(s) multiplies height and width by s.");
         }
-        if (factor > 0 && imageShape.dim(0) % factor == 0 && imageShape.dim(1) % factor == 0) {
-          fix.append("start from reshape(").append(imageShape.dim(0) / factor).append(", ")
-              .append(imageShape.dim(1) / factor).append(", C) so the x").append(factor)
-              .append(" upsampling ends at ").append(imageShape.dim(0)).append(" x ").append(imageShape.dim(1))
+        int[] start = reshapeStart(g);
+        if (!valid.isEmpty() && imageShape.equals(outputWithSamePadding(g, valid))) {
+          fix.append("add .padding(SAME) to ");
+          for (int i = 0; i < valid.size(); i++) {
+            NetworkLayer l = valid.get(i);
+            fix.append(i == 0 ? "" : i == valid.size() - 1 ? " and " : ", ")
+                .append("generator[").append(l.index()).append("] ")
+                .append(l.layer() instanceof Conv2D ? "conv2d" : "conv2dTranspose");
+          }
+          fix.append("; the generator then ends at ").append(imageShape.dim(0)).append(" x ")
+              .append(imageShape.dim(1)).append('.');
+        } else if (start != null) {
+          boolean multiplies = factor > 0 && start[0] * factor == imageShape.dim(0)
+              && start[1] * factor == imageShape.dim(1);
+          fix.append("start from reshape(").append(start[0]).append(", ").append(start[1]).append(", C) so the ")
+              .append(multiplies ? "x" + factor + " upsampling" : "generator")
+              .append(" ends at ").append(imageShape.dim(0)).append(" x ").append(imageShape.dim(1))
               .append(", or declare GanBuilder.forImages(").append(out.dim(0)).append(", ")
               .append(out.dim(1)).append(", ").append(out.dim(2)).append(").");
         } else {
@@ -235,6 +258,104 @@ public final class GanBuilder {
         "generator output " + out + " does not match image shape " + imageShape + ".",
         "generator[" + last.index() + "] " + last.layer().describe() + ": " + last.input() + " -> " + out
             + "\n  " + detail, fix.toString());
+  }
+
+  /**
+   * The convolutions of {@code g} with padding VALID whose output size differs from what
+   * padding SAME would give them.
+   */
+  private static List<NetworkLayer> validPaddingResizes(Network g) {
+    List<NetworkLayer> valid = new ArrayList<>();
+    for (NetworkLayer l : g.layers()) {
+      Layer same = withSamePadding(l.layer());
+      if (same != l.layer() && !same.outputShape(l.input()).equals(l.output())) {
+        valid.add(l);
+      }
+    }
+    return valid;
+  }
+
+  /** {@code l} with padding SAME if it is a convolution with padding VALID, else {@code l} itself. */
+  private static Layer withSamePadding(Layer l) {
+    if (l instanceof Conv2D c && c.padding() == Padding.VALID) {
+      return c.padding(Padding.SAME);
+    }
+    if (l instanceof Conv2DTranspose t && t.padding() == Padding.VALID) {
+      return t.padding(Padding.SAME);
+    }
+    return l;
+  }
+
+  /** The output shape of {@code g} with the layers {@code valid} switched to padding SAME, or null. */
+  private static Shape outputWithSamePadding(Network g, List<NetworkLayer> valid) {
+    List<Layer> layers = new ArrayList<>();
+    for (NetworkLayer l : g.layers()) {
+      layers.add(valid.contains(l) ? withSamePadding(l.layer()) : l.layer());
+    }
+    return outputShape(layers, g.input());
+  }
+
+  private static String validPaddingFormulas(List<NetworkLayer> valid) {
+    boolean transposed = valid.stream().anyMatch(l -> l.layer() instanceof Conv2DTranspose);
+    boolean conv = valid.stream().anyMatch(l -> l.layer() instanceof Conv2D);
+    String t = "out = in * strides + max(kernelSize - strides, 0)";
+    String c = "out = floor((in - kernelSize) / strides) + 1";
+    if (transposed && conv) {
+      return "conv2dTranspose and conv2d default to padding VALID as in Keras: conv2dTranspose gives " + t
+          + ", conv2d " + c + ".";
+    }
+    return transposed
+        ? "conv2dTranspose defaults to padding VALID as in Keras: " + t + "."
+        : "conv2d defaults to padding VALID as in Keras: " + c + ".";
+  }
+
+  /**
+   * The height and width of the generator's first reshape that make it end at the image's
+   * height and width, found by running the layers after it (exact for any padding), or null.
+   */
+  private int[] reshapeStart(Network g) {
+    List<NetworkLayer> placed = g.layers();
+    int r = 0;
+    while (r < placed.size() && placed.get(r).output().rank() != 3) {
+      r++;
+    }
+    if (r == placed.size() || !(placed.get(r).layer() instanceof Reshape)) {
+      return null;
+    }
+    Shape from = placed.get(r).output();
+    List<Layer> rest = placed.subList(r + 1, placed.size()).stream().map(NetworkLayer::layer).toList();
+    int h = search(rest, from, 0, imageShape.dim(0));
+    int w = search(rest, from, 1, imageShape.dim(1));
+    if (h < 0 || w < 0) {
+      return null;
+    }
+    Shape end = outputShape(rest, Shape.of(h, w, from.dim(2)));
+    return end != null && end.rank() == 3 && end.dim(0) == imageShape.dim(0) && end.dim(1) == imageShape.dim(1)
+        ? new int[] {h, w} : null;
+  }
+
+  /** The smallest size of dimension {@code dim} of {@code from} that {@code layers} take to {@code target}, or -1. */
+  private static int search(List<Layer> layers, Shape from, int dim, int target) {
+    for (int x = 1; x <= 4 * target; x++) {
+      Shape s = outputShape(layers, dim == 0 ? Shape.of(x, from.dim(1), from.dim(2)) : Shape.of(from.dim(0), x, from.dim(2)));
+      if (s != null && s.rank() == 3 && s.dim(dim) == target) {
+        return x;
+      }
+    }
+    return -1;
+  }
+
+  /** The output of {@code layers} from {@code input}, or null if a layer cannot take its input. */
+  private static Shape outputShape(List<Layer> layers, Shape input) {
+    Shape s = input;
+    for (Layer l : layers) {
+      try {
+        s = l.outputShape(s);
+      } catch (LayerShapeException | IllegalArgumentException e) {
+        return null;
+      }
+    }
+    return s;
   }
 
   private static boolean upsamples(Network g) {

@@ -14,6 +14,7 @@ import static io.github.gan4j.layers.Layers.reshape;
 import static io.github.gan4j.layers.Layers.sigmoid;
 import static io.github.gan4j.layers.Layers.tanh;
 import static io.github.gan4j.layers.Layers.upSampling2d;
+import static io.github.gan4j.layers.Padding.SAME;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,13 +28,13 @@ class GanBuilderTest {
 
   static final List<Layer> REFERENCE_G = List.of(
       dense(8 * 8 * 256).activation(RELU), reshape(8, 8, 256), batchNorm().momentum(0.8f),
-      conv2dTranspose(128, 4).strides(2), leakyRelu(0.2f), batchNorm().momentum(0.8f),
-      conv2dTranspose(64, 4).strides(2), leakyRelu(0.2f), batchNorm().momentum(0.8f),
-      conv2d(3, 3).activation(TANH));
+      conv2dTranspose(128, 4).strides(2).padding(SAME), leakyRelu(0.2f), batchNorm().momentum(0.8f),
+      conv2dTranspose(64, 4).strides(2).padding(SAME), leakyRelu(0.2f), batchNorm().momentum(0.8f),
+      conv2d(3, 3).padding(SAME).activation(TANH));
   static final List<Layer> REFERENCE_D = List.of(
-      conv2d(64, 3).strides(2), leakyRelu(0.2f),
-      conv2d(128, 3).strides(2), leakyRelu(0.2f),
-      conv2d(256, 3).strides(2), leakyRelu(0.2f),
+      conv2d(64, 3).strides(2).padding(SAME), leakyRelu(0.2f),
+      conv2d(128, 3).strides(2).padding(SAME), leakyRelu(0.2f),
+      conv2d(256, 3).strides(2).padding(SAME), leakyRelu(0.2f),
       flatten(), dense(1));
 
   static GanBuilder reference() {
@@ -110,12 +111,13 @@ class GanBuilderTest {
     void build_generatorOutputMismatch_namesLayerAndSuggestsFix() {
       GanBuilder b = GanBuilder.forImages(32, 32, 3).generator(
               dense(7 * 7 * 64), reshape(7, 7, 64),
-              conv2dTranspose(64, 4).strides(2), conv2dTranspose(3, 4).strides(2).activation(TANH))
+              conv2dTranspose(64, 4).strides(2).padding(SAME),
+              conv2dTranspose(3, 4).strides(2).padding(SAME).activation(TANH))
           .discriminator(REFERENCE_D);
       assertThatThrownBy(b::build).isInstanceOfSatisfying(GanConfigurationException.class, e -> {
         assertThat(e.network()).isEqualTo("generator");
         assertThat(e.layerIndex()).isEqualTo(3);
-        assertThat(e.layer()).isEqualTo("conv2dTranspose(filters=3, kernelSize=4, strides=2, activation=tanh)");
+        assertThat(e.layer()).isEqualTo("conv2dTranspose(filters=3, kernelSize=4, strides=2, padding=same, activation=tanh)");
         assertThat(e.received()).isEqualTo(Shape.of(14, 14, 64));
         assertThat(e.getMessage())
             .contains("generator output (28, 28, 3) does not match image shape (32, 32, 3)")
@@ -123,13 +125,63 @@ class GanBuilderTest {
             .contains("7 -> 14 -> 28")
             .contains("start from reshape(8, 8, C)")
             .contains("GanBuilder.forImages(28, 28, 3)");
+        assertThat(e.fix()).isEqualTo(
+            "start from reshape(8, 8, C) so the x4 upsampling ends at 32 x 32, or declare GanBuilder.forImages(28, 28, 3).");
       });
+    }
+
+    @Test
+    void build_referenceGeneratorWithoutPaddingSame_namesTheLayersAndSuggestsPaddingSame() {
+      // the reference generator with padding left at Keras's default, VALID
+      GanBuilder b = GanBuilder.forImages(32, 32, 3).generator(
+              dense(8 * 8 * 256).activation(RELU), reshape(8, 8, 256), batchNorm().momentum(0.8f),
+              conv2dTranspose(128, 4).strides(2), leakyRelu(0.2f), batchNorm().momentum(0.8f),
+              conv2dTranspose(64, 4).strides(2), leakyRelu(0.2f), batchNorm().momentum(0.8f),
+              conv2d(3, 3).activation(TANH))
+          .discriminator(REFERENCE_D);
+      assertThatThrownBy(b::build).isInstanceOfSatisfying(GanConfigurationException.class, e -> {
+        assertThat(e.network()).isEqualTo("generator");
+        assertThat(e.layerIndex()).isEqualTo(9);
+        assertThat(e.received()).isEqualTo(Shape.of(38, 38, 64));
+        assertThat(e.getMessage())
+            .contains("generator output (36, 36, 3) does not match image shape (32, 32, 3)")
+            .contains("Height through the generator: 8 -> 18 -> 38 -> 36.")
+            .contains("generator[3] conv2dTranspose(filters=128, kernelSize=4, strides=2): 8 -> 18")
+            .contains("generator[6] conv2dTranspose(filters=64, kernelSize=4, strides=2): 18 -> 38")
+            .contains("generator[9] conv2d(filters=3, kernelSize=3, activation=tanh): 38 -> 36")
+            .contains("default to padding VALID as in Keras")
+            .contains("out = in * strides + max(kernelSize - strides, 0)")
+            .contains("DCGAN-style stacks use .padding(SAME)")
+            .doesNotContain("multiplies height and width");
+        assertThat(e.fix()).isEqualTo("add .padding(SAME) to generator[3] conv2dTranspose, generator[6] "
+            + "conv2dTranspose and generator[9] conv2d; the generator then ends at 32 x 32.");
+      });
+    }
+
+    @Test
+    void build_generatorMismatchWithValidPadding_suggestsAStartThatWorks() {
+      // padding VALID: 2 * 2 + max(4 - 2, 0) = 6 is no x3 upsampling; 5 * 2 + 2 = 12 is the image
+      GanBuilder b = GanBuilder.forImages(12, 12, 1)
+          .generator(dense(2 * 2 * 8), reshape(2, 2, 8), conv2dTranspose(1, 4).strides(2).activation(TANH))
+          .discriminator(flatten(), dense(1));
+      assertThatThrownBy(b::build).isInstanceOfSatisfying(GanConfigurationException.class, e -> {
+        assertThat(e.getMessage())
+            .contains("generator[2] conv2dTranspose(filters=1, kernelSize=4, strides=2, activation=tanh): 2 -> 6")
+            .contains("conv2dTranspose defaults to padding VALID as in Keras: "
+                + "out = in * strides + max(kernelSize - strides, 0). DCGAN-style stacks use .padding(SAME).");
+        assertThat(e.fix())
+            .isEqualTo("start from reshape(5, 5, C) so the generator ends at 12 x 12, or declare GanBuilder.forImages(6, 6, 1).");
+      });
+      Gan fixed = GanBuilder.forImages(12, 12, 1)
+          .generator(dense(5 * 5 * 8), reshape(5, 5, 8), conv2dTranspose(1, 4).strides(2).activation(TANH))
+          .discriminator(flatten(), dense(1)).build();
+      assertThat(fixed.generator().output()).isEqualTo(Shape.of(12, 12, 1));
     }
 
     @Test
     void build_generatorChannelMismatch_suggestsFilters() {
       GanBuilder b = GanBuilder.forImages(32, 32, 3).generator(
-              dense(8 * 8 * 16), reshape(8, 8, 16), upSampling2d(4), conv2d(1, 3).activation(TANH))
+              dense(8 * 8 * 16), reshape(8, 8, 16), upSampling2d(4), conv2d(1, 3).padding(SAME).activation(TANH))
           .discriminator(REFERENCE_D);
       assertThatThrownBy(b::build).isInstanceOf(GanConfigurationException.class)
           .hasMessageContaining("generator output (32, 32, 1) does not match image shape (32, 32, 3)")
@@ -155,7 +207,7 @@ class GanBuilderTest {
     @Test
     void build_denseOnRank3InputWithoutFlatten_suggestsFlatten() {
       GanBuilder b = GanBuilder.forImages(32, 32, 3).generator(REFERENCE_G)
-          .discriminator(conv2d(64, 3).strides(2), leakyRelu(0.2f), dense(1));
+          .discriminator(conv2d(64, 3).strides(2).padding(SAME), leakyRelu(0.2f), dense(1));
       assertThatThrownBy(b::build).isInstanceOfSatisfying(GanConfigurationException.class, e -> {
         assertThat(e.network()).isEqualTo("discriminator");
         assertThat(e.layerIndex()).isEqualTo(2);
@@ -178,7 +230,7 @@ class GanBuilderTest {
 
     @Test
     void build_discriminatorOutputImage_suggestsFlattenAndDense() {
-      GanBuilder b = reference().discriminator(conv2d(64, 3).strides(2), conv2d(1, 3));
+      GanBuilder b = reference().discriminator(conv2d(64, 3).strides(2).padding(SAME), conv2d(1, 3).padding(SAME));
       assertThatThrownBy(b::build).isInstanceOf(GanConfigurationException.class)
           .hasMessageContaining("discriminator output (16, 16, 1)")
           .hasMessageContaining("flatten(), dense(1)");
@@ -269,9 +321,9 @@ class GanBuilderTest {
   @Test
   void otherLayers_inferShapes() {
     Gan gan = GanBuilder.forImages(28, 28, 1).latentDim(16).generator(
-            dense(7 * 7 * 8), batchNorm(), reshape(7, 7, 8), upSampling2d(), conv2d(8, 3), tanh(),
-            upSampling2d(2), conv2d(1, 5).activation(TANH))
-        .discriminator(conv2d(8, 3).padding(io.github.gan4j.layers.Padding.VALID), dropout(0.3f), flatten(), dense(1))
+            dense(7 * 7 * 8), batchNorm(), reshape(7, 7, 8), upSampling2d(), conv2d(8, 3).padding(SAME), tanh(),
+            upSampling2d(2), conv2d(1, 5).padding(SAME).activation(TANH))
+        .discriminator(conv2d(8, 3), dropout(0.3f), flatten(), dense(1))
         .build();
     assertThat(gan.generator().output()).isEqualTo(Shape.of(28, 28, 1));
     assertThat(gan.discriminator().layers().get(0).output()).isEqualTo(Shape.of(26, 26, 8));

@@ -7,16 +7,16 @@ import java.util.List;
  * 2-D convolution over NHWC images, with square kernels and strides.
  *
  * <p>Shape: {@code (h, w, c) -> (h', w', filters)} with, per spatial dimension,
- * {@code h' = ceil(h / strides)} for {@link Padding#SAME} and
- * {@code h' = floor((h - kernelSize) / strides) + 1} for {@link Padding#VALID}.
+ * {@code h' = floor((h - kernelSize) / strides) + 1} for {@link Padding#VALID} (the default)
+ * and {@code h' = ceil(h / strides)} for {@link Padding#SAME}.
  * Weights: kernel {@code (k, k, c, filters)} (Glorot uniform), bias {@code (filters)} (zeros).
  * Parameters: {@code k * k * c * filters + filters}.
  *
  * @param filters number of output channels, positive
  * @param kernelSize height and width of the kernel, positive
  * @param strides step in both spatial dimensions (default 1)
- * @param padding {@link Padding#SAME} (default) or {@link Padding#VALID}; note that Keras
- *     defaults to "valid" while this library defaults to "same", what DCGANs use
+ * @param padding {@link Padding#VALID} (default, as in Keras) or {@link Padding#SAME}, which
+ *     DCGAN-style stacks write: {@code conv2d(64, 3).strides(2).padding(SAME)}
  * @param activation activation of the output (default {@link Activation#LINEAR})
  * @param useBias whether a bias is added (default {@code true})
  * @param name layer name, or {@code null} for the default

@@ -8,15 +8,16 @@ import java.util.List;
  * upsampling layer of DCGAN generators.
  *
  * <p>Shape: {@code (h, w, c) -> (h', w', filters)} with, per spatial dimension,
- * {@code h' = h * strides} for {@link Padding#SAME} and
- * {@code h' = h * strides + max(kernelSize - strides, 0)} for {@link Padding#VALID}
- * (Keras's formula). Weights: kernel {@code (k, k, filters, c)} (Glorot uniform), bias
- * {@code (filters)} (zeros). Parameters: {@code k * k * c * filters + filters}.
+ * {@code h' = h * strides + max(kernelSize - strides, 0)} for {@link Padding#VALID} (the
+ * default; Keras's formula) and {@code h' = h * strides} for {@link Padding#SAME}.
+ * Weights: kernel {@code (k, k, filters, c)} (Glorot uniform), bias {@code (filters)} (zeros).
+ * Parameters: {@code k * k * c * filters + filters}.
  *
  * @param filters number of output channels, positive
  * @param kernelSize height and width of the kernel, positive
  * @param strides upsampling factor in both spatial dimensions (default 1)
- * @param padding {@link Padding#SAME} (default) or {@link Padding#VALID}
+ * @param padding {@link Padding#VALID} (default, as in Keras) or {@link Padding#SAME}, which
+ *     DCGAN-style stacks write: {@code conv2dTranspose(128, 4).strides(2).padding(SAME)}
  * @param activation activation of the output (default {@link Activation#LINEAR})
  * @param useBias whether a bias is added (default {@code true})
  * @param name layer name, or {@code null} for the default

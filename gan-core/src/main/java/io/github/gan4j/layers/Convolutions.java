@@ -21,9 +21,9 @@ final class Convolutions {
     }
     if (in < kernel) {
       throw new LayerShapeException(
-          "with padding \"valid\" the " + dimName + " " + in + " is smaller than kernelSize " + kernel
-              + ": (" + in + " - " + kernel + ") / " + strides + " + 1 < 1.",
-          "use padding(Padding.SAME), a smaller kernelSize, or a larger input.");
+          "with padding \"valid\" (the default, as in Keras) the " + dimName + " " + in
+              + " is smaller than kernelSize " + kernel + ": (" + in + " - " + kernel + ") / " + strides + " + 1 < 1.",
+          "use .padding(SAME), a smaller kernelSize, or a larger input.");
     }
     return (in - kernel) / strides + 1;
   }
@@ -35,7 +35,7 @@ final class Convolutions {
     if (strides != 1) {
       sb.append(", strides=").append(strides);
     }
-    if (padding != Padding.SAME) {
+    if (padding != Padding.VALID) {
       sb.append(", padding=").append(padding.kerasName());
     }
     if (activation != Activation.LINEAR) {

@@ -6,9 +6,13 @@ package io.github.gan4j.layers;
  *
  * <pre>{@code
  * import static io.github.gan4j.layers.Layers.*;
+ * import static io.github.gan4j.layers.Padding.SAME;
  *
- * conv2dTranspose(128, 4).strides(2), leakyRelu(0.2f), batchNorm().momentum(0.8f)
+ * conv2dTranspose(128, 4).strides(2).padding(SAME), leakyRelu(0.2f), batchNorm().momentum(0.8f)
  * }</pre>
+ *
+ * <p>Convolutions default to padding {@link Padding#VALID}, as in Keras; DCGAN-style stacks
+ * write {@code .padding(SAME)}.
  */
 public final class Layers {
   private Layers() {}
@@ -18,14 +22,14 @@ public final class Layers {
     return new Dense(units, Activation.LINEAR, true, null);
   }
 
-  /** {@link Conv2D} with strides 1, padding "same", no activation, with bias. */
+  /** {@link Conv2D} with Keras's defaults: strides 1, padding "valid", no activation, with bias. */
   public static Conv2D conv2d(int filters, int kernelSize) {
-    return new Conv2D(filters, kernelSize, 1, Padding.SAME, Activation.LINEAR, true, null);
+    return new Conv2D(filters, kernelSize, 1, Padding.VALID, Activation.LINEAR, true, null);
   }
 
-  /** {@link Conv2DTranspose} with strides 1, padding "same", no activation, with bias. */
+  /** {@link Conv2DTranspose} with Keras's defaults: strides 1, padding "valid", no activation, with bias. */
   public static Conv2DTranspose conv2dTranspose(int filters, int kernelSize) {
-    return new Conv2DTranspose(filters, kernelSize, 1, Padding.SAME, Activation.LINEAR, true, null);
+    return new Conv2DTranspose(filters, kernelSize, 1, Padding.VALID, Activation.LINEAR, true, null);
   }
 
   /** {@link BatchNorm} with Keras's defaults: momentum 0.99, epsilon 0.001. */

@@ -1,6 +1,7 @@
 package io.github.gan4j.layers;
 
 import static io.github.gan4j.layers.Layers.*;
+import static io.github.gan4j.layers.Padding.SAME;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,10 +13,18 @@ class LayersTest {
   @Nested
   class Convolutions {
     @Test
+    void defaults_areKeras_paddingValid() {
+      assertThat(conv2d(8, 3).padding()).isEqualTo(Padding.VALID);
+      assertThat(conv2dTranspose(8, 3).padding()).isEqualTo(Padding.VALID);
+      assertThat(conv2d(8, 3).outputShape(Shape.of(28, 28, 1))).isEqualTo(Shape.of(26, 26, 8));
+      assertThat(conv2dTranspose(8, 4).strides(2).outputShape(Shape.of(7, 7, 3))).isEqualTo(Shape.of(16, 16, 8));
+    }
+
+    @Test
     void conv2d_same_isCeilOfInputOverStrides() {
-      assertThat(conv2d(8, 3).strides(2).outputShape(Shape.of(32, 32, 3))).isEqualTo(Shape.of(16, 16, 8));
-      assertThat(conv2d(8, 3).strides(2).outputShape(Shape.of(7, 5, 3))).isEqualTo(Shape.of(4, 3, 8));
-      assertThat(conv2d(8, 3).outputShape(Shape.of(7, 5, 3))).isEqualTo(Shape.of(7, 5, 8));
+      assertThat(conv2d(8, 3).strides(2).padding(SAME).outputShape(Shape.of(32, 32, 3))).isEqualTo(Shape.of(16, 16, 8));
+      assertThat(conv2d(8, 3).strides(2).padding(SAME).outputShape(Shape.of(7, 5, 3))).isEqualTo(Shape.of(4, 3, 8));
+      assertThat(conv2d(8, 3).padding(SAME).outputShape(Shape.of(7, 5, 3))).isEqualTo(Shape.of(7, 5, 8));
     }
 
     @Test
@@ -29,12 +38,14 @@ class LayersTest {
     void conv2d_valid_kernelLargerThanInput_explains() {
       assertThatThrownBy(() -> conv2d(4, 5).padding(Padding.VALID).outputShape(Shape.of(3, 3, 1)))
           .isInstanceOf(LayerShapeException.class)
-          .hasMessageContaining("height 3 is smaller than kernelSize 5");
+          .hasMessageContaining("height 3 is smaller than kernelSize 5")
+          .satisfies(e -> assertThat(((LayerShapeException) e).fix()).contains(".padding(SAME)"));
     }
 
     @Test
     void conv2dTranspose_same_multipliesByStrides() {
-      assertThat(conv2dTranspose(128, 4).strides(2).outputShape(Shape.of(8, 8, 256))).isEqualTo(Shape.of(16, 16, 128));
+      assertThat(conv2dTranspose(128, 4).strides(2).padding(SAME).outputShape(Shape.of(8, 8, 256)))
+          .isEqualTo(Shape.of(16, 16, 128));
     }
 
     @Test
@@ -57,7 +68,8 @@ class LayersTest {
 
     @Test
     void multiplyAdds_countKernelWork() {
-      assertThat(conv2d(64, 3).strides(2).multiplyAdds(Shape.of(32, 32, 3))).isEqualTo(3L * 64 * 9 * 16 * 16);
+      assertThat(conv2d(64, 3).strides(2).padding(SAME).multiplyAdds(Shape.of(32, 32, 3))).isEqualTo(3L * 64 * 9 * 16 * 16);
+      assertThat(conv2d(64, 3).strides(2).multiplyAdds(Shape.of(32, 32, 3))).isEqualTo(3L * 64 * 9 * 15 * 15);
       assertThat(conv2dTranspose(128, 4).strides(2).multiplyAdds(Shape.of(8, 8, 256)))
           .isEqualTo(256L * 128 * 16 * 8 * 8);
       assertThat(dense(10).multiplyAdds(Shape.of(100))).isEqualTo(1000);
@@ -67,8 +79,11 @@ class LayersTest {
   @Test
   void describe_showsTheLayerAsWritten() {
     assertThat(conv2dTranspose(128, 4).strides(2).describe()).isEqualTo("conv2dTranspose(filters=128, kernelSize=4, strides=2)");
-    assertThat(conv2d(3, 3).activation(Activation.TANH).padding(Padding.VALID).useBias(false).describe())
-        .isEqualTo("conv2d(filters=3, kernelSize=3, padding=valid, activation=tanh, useBias=false)");
+    assertThat(conv2dTranspose(128, 4).strides(2).padding(SAME).describe())
+        .isEqualTo("conv2dTranspose(filters=128, kernelSize=4, strides=2, padding=same)");
+    assertThat(conv2d(3, 3).activation(Activation.TANH).padding(SAME).useBias(false).describe())
+        .isEqualTo("conv2d(filters=3, kernelSize=3, padding=same, activation=tanh, useBias=false)");
+    assertThat(conv2d(3, 3).padding(Padding.VALID).describe()).isEqualTo("conv2d(filters=3, kernelSize=3)");
     assertThat(dense(16384).activation(Activation.RELU).describe()).isEqualTo("dense(units=16384, activation=relu)");
     assertThat(batchNorm().momentum(0.8f).describe()).isEqualTo("batchNorm(momentum=0.8)");
     assertThat(batchNorm().describe()).isEqualTo("batchNorm()");

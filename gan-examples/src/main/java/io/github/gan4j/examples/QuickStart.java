@@ -9,6 +9,7 @@ import static io.github.gan4j.layers.Layers.dense;
 import static io.github.gan4j.layers.Layers.flatten;
 import static io.github.gan4j.layers.Layers.leakyRelu;
 import static io.github.gan4j.layers.Layers.reshape;
+import static io.github.gan4j.layers.Padding.SAME;
 
 import io.github.gan4j.Gan;
 import io.github.gan4j.GanBuilder;
@@ -36,13 +37,13 @@ public final class QuickStart {
         .latentDim(100)
         .generator(
             dense(7 * 7 * 256).activation(RELU), reshape(7, 7, 256), batchNorm().momentum(0.8f),
-            conv2dTranspose(128, 4).strides(2), leakyRelu(0.2f), batchNorm().momentum(0.8f),
-            conv2dTranspose(64, 4).strides(2), leakyRelu(0.2f), batchNorm().momentum(0.8f),
-            conv2d(1, 3).activation(TANH))
+            conv2dTranspose(128, 4).strides(2).padding(SAME), leakyRelu(0.2f), batchNorm().momentum(0.8f),
+            conv2dTranspose(64, 4).strides(2).padding(SAME), leakyRelu(0.2f), batchNorm().momentum(0.8f),
+            conv2d(1, 3).padding(SAME).activation(TANH))
         .discriminator(
-            conv2d(64, 3).strides(2), leakyRelu(0.2f),
-            conv2d(128, 3).strides(2), leakyRelu(0.2f),
-            conv2d(256, 3).strides(2), leakyRelu(0.2f),
+            conv2d(64, 3).strides(2).padding(SAME), leakyRelu(0.2f),
+            conv2d(128, 3).strides(2).padding(SAME), leakyRelu(0.2f),
+            conv2d(256, 3).strides(2).padding(SAME), leakyRelu(0.2f),
             flatten(), dense(1))
         .build();                      // every shape inferred and checked here
     System.out.println(gan.summary()); // layer | output shape | params, like Keras

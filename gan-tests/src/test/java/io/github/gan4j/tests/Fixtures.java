@@ -10,6 +10,7 @@ import static io.github.gan4j.layers.Layers.dropout;
 import static io.github.gan4j.layers.Layers.flatten;
 import static io.github.gan4j.layers.Layers.leakyRelu;
 import static io.github.gan4j.layers.Layers.reshape;
+import static io.github.gan4j.layers.Padding.SAME;
 
 import io.github.gan4j.Gan;
 import io.github.gan4j.GanBuilder;
@@ -33,10 +34,10 @@ final class Fixtures {
   static Gan tiny() {
     return GanBuilder.forImages(8, 8, 1).latentDim(8)
         .generator(dense(2 * 2 * 16).activation(RELU), reshape(2, 2, 16), batchNorm().momentum(0.8f),
-            conv2dTranspose(8, 4).strides(2), leakyRelu(0.2f), batchNorm().momentum(0.8f),
-            conv2dTranspose(1, 4).strides(2).activation(TANH))
-        .discriminator(conv2d(8, 3).strides(2), leakyRelu(0.2f), conv2d(16, 3).strides(2), leakyRelu(0.2f),
-            flatten(), dense(1))
+            conv2dTranspose(8, 4).strides(2).padding(SAME), leakyRelu(0.2f), batchNorm().momentum(0.8f),
+            conv2dTranspose(1, 4).strides(2).padding(SAME).activation(TANH))
+        .discriminator(conv2d(8, 3).strides(2).padding(SAME), leakyRelu(0.2f),
+            conv2d(16, 3).strides(2).padding(SAME), leakyRelu(0.2f), flatten(), dense(1))
         .build();
   }
 
@@ -44,9 +45,9 @@ final class Fixtures {
   static Gan tinyWithDropout() {
     return GanBuilder.forImages(8, 8, 1).latentDim(8)
         .generator(dense(2 * 2 * 16).activation(RELU), reshape(2, 2, 16), batchNorm().momentum(0.8f),
-            conv2dTranspose(8, 4).strides(2), leakyRelu(0.2f), batchNorm().momentum(0.8f),
-            conv2dTranspose(1, 4).strides(2).activation(TANH))
-        .discriminator(conv2d(8, 3).strides(2), leakyRelu(0.2f), dropout(0.3f), flatten(), dense(1))
+            conv2dTranspose(8, 4).strides(2).padding(SAME), leakyRelu(0.2f), batchNorm().momentum(0.8f),
+            conv2dTranspose(1, 4).strides(2).padding(SAME).activation(TANH))
+        .discriminator(conv2d(8, 3).strides(2).padding(SAME), leakyRelu(0.2f), dropout(0.3f), flatten(), dense(1))
         .build();
   }
 

@@ -9,6 +9,7 @@ import static io.github.gan4j.layers.Layers.flatten;
 import static io.github.gan4j.layers.Layers.leakyRelu;
 import static io.github.gan4j.layers.Layers.reshape;
 import static io.github.gan4j.layers.Layers.upSampling2d;
+import static io.github.gan4j.layers.Padding.SAME;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -60,7 +61,7 @@ class LayerGoldenValueTest {
 
   @Test
   void conv2d_same_sumsTheNeighbourhood() {
-    Network net = network(3, 3, 1, conv2d(1, 3));
+    Network net = network(3, 3, 1, conv2d(1, 3).padding(SAME));
     float[] y = layerOutput(net, Map.of("discriminator/conv2d/kernel", ones(9),
         "discriminator/conv2d/bias", new float[] {0}), ones(9), false);
     assertThat(y).containsExactly(4, 6, 4, 6, 9, 6, 4, 6, 4);
@@ -81,10 +82,26 @@ class LayerGoldenValueTest {
 
   @Test
   void conv2dTranspose_stride2_spreadsEachPixelOverABlock() {
-    Network net = network(2, 2, 1, conv2dTranspose(1, 2).strides(2));
+    Network net = network(2, 2, 1, conv2dTranspose(1, 2).strides(2).padding(SAME));
     float[] y = layerOutput(net, Map.of("discriminator/conv2d_transpose/kernel", ones(4),
         "discriminator/conv2d_transpose/bias", new float[] {0}), new float[] {1, 2, 3, 4}, false);
     assertThat(y).containsExactly(1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4);
+  }
+
+  @Test
+  void conv2dTranspose_validDefault_overlapsBlocksAndGrowsByKernelMinusStrides() {
+    // Keras's default padding "valid": 2 * 2 + max(3 - 2, 0) = 5; pixel (i, j) covers rows and
+    // columns 2i..2i+2 and 2j..2j+2, so row and column 2 sum two or four pixels
+    Network net = network(2, 2, 1, conv2dTranspose(1, 3).strides(2));
+    assertThat(net.layers().get(0).output().dims()).containsExactly(5, 5, 1);
+    float[] y = layerOutput(net, Map.of("discriminator/conv2d_transpose/kernel", ones(9),
+        "discriminator/conv2d_transpose/bias", new float[] {0}), new float[] {1, 2, 3, 4}, false);
+    assertThat(y).containsExactly(
+        1, 1, 3, 2, 2,
+        1, 1, 3, 2, 2,
+        4, 4, 10, 6, 6,
+        3, 3, 7, 4, 4,
+        3, 3, 7, 4, 4);
   }
 
   @Test

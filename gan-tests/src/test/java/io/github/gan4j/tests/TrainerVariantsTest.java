@@ -9,11 +9,11 @@ import static io.github.gan4j.layers.Layers.leakyRelu;
 import static io.github.gan4j.layers.Layers.relu;
 import static io.github.gan4j.layers.Layers.reshape;
 import static io.github.gan4j.layers.Layers.upSampling2d;
+import static io.github.gan4j.layers.Padding.SAME;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.gan4j.GanBuilder;
 import io.github.gan4j.data.Dataset;
-import io.github.gan4j.layers.Padding;
 import io.github.gan4j.sample.Sampler;
 import io.github.gan4j.recipe.DiscriminatorUpdate;
 import io.github.gan4j.recipe.GanLoss;
@@ -55,11 +55,11 @@ class TrainerVariantsTest {
             Trainer.of(Fixtures.tiny()).sampler(Sampler.uniform(-1, 1)), 2, 1),
         Arguments.of("truncated normal latents", (Supplier<Trainer.Builder>) () ->
             Trainer.of(Fixtures.tiny()).sampler(Sampler.truncatedNormal()), 2, 1),
-        Arguments.of("upsampling, valid padding, BatchNorm on vectors", (Supplier<Trainer.Builder>) () ->
+        Arguments.of("upsampling, valid padding (the default), BatchNorm on vectors", (Supplier<Trainer.Builder>) () ->
             Trainer.of(GanBuilder.forImages(8, 8, 1).latentDim(4)
                 .generator(dense(32), batchNorm(), relu(), reshape(2, 2, 8), upSampling2d(),
-                    conv2d(8, 3), leakyRelu(0.2f), upSampling2d(), conv2d(1, 3).activation(TANH))
-                .discriminator(conv2d(4, 3).padding(Padding.VALID), leakyRelu(0.2f), flatten(), dense(1))
+                    conv2d(8, 3).padding(SAME), leakyRelu(0.2f), upSampling2d(), conv2d(1, 3).padding(SAME).activation(TANH))
+                .discriminator(conv2d(4, 3), leakyRelu(0.2f), flatten(), dense(1))
                 .build()), 2, 1));
   }
 

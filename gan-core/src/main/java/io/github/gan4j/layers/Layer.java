@@ -12,7 +12,22 @@ import java.util.List;
  */
 public sealed interface Layer
     permits Dense, Conv2D, Conv2DTranspose, BatchNorm, LeakyRelu, ActivationLayer, Reshape,
-        Flatten, Dropout, UpSampling2D {
+        Flatten, Dropout, UpSampling2D, Layer.Custom {
+
+  /**
+   * A layer defined by the user: implement {@code io.github.gan4j.extension.CustomLayer},
+   * which extends this interface with the forward computation on TensorFlow operands. Here,
+   * on the TensorFlow-free side, a custom layer is like any other: it names itself, infers
+   * its output shape, declares its weights and counts its multiply-adds, so it takes part in
+   * shape checking, summaries and parameter counts.
+   */
+  non-sealed interface Custom extends Layer {
+    /** Keras-style class name for summaries: the implementing class's simple name. */
+    @Override
+    default String typeName() {
+      return getClass().getSimpleName();
+    }
+  }
 
   /**
    * Keras's default name stem for this type ({@code dense}, {@code conv2d},

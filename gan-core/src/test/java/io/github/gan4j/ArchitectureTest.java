@@ -14,7 +14,8 @@ import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 
 /**
  * gan4j's packages depend one way (STYLE.md): layers <- io.github.gan4j <- data, sample <-
- * recipe <- tf <- train. Specs are plain Java; only tf and train speak TensorFlow.
+ * recipe <- extension <- tf <- train. Specs are plain Java; only extension (the advanced door
+ * for custom layers and losses), tf and train speak TensorFlow.
  */
 @AnalyzeClasses(packages = "io.github.gan4j", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -46,15 +47,17 @@ class ArchitectureTest {
       .layer("data").definedBy(ROOT + ".data..")
       .layer("sample").definedBy(ROOT + ".sample..")
       .layer("recipe").definedBy(ROOT + ".recipe..")
+      .layer("extension").definedBy(ROOT + ".extension..")
       .layer("tf").definedBy(ROOT + ".tf..")
       .layer("train").definedBy(ROOT + ".train..")
       .whereLayer("train").mayNotBeAccessedByAnyLayer()
       .whereLayer("tf").mayOnlyBeAccessedByLayers("train")
-      .whereLayer("recipe").mayOnlyBeAccessedByLayers("tf", "train")
+      .whereLayer("extension").mayOnlyBeAccessedByLayers("tf", "train")
+      .whereLayer("recipe").mayOnlyBeAccessedByLayers("extension", "tf", "train")
       .whereLayer("data").mayOnlyBeAccessedByLayers("recipe", "tf", "train")
       .whereLayer("sample").mayOnlyBeAccessedByLayers("recipe", "tf", "train")
       .whereLayer("model").mayOnlyBeAccessedByLayers("data", "sample", "recipe", "tf", "train")
-      .whereLayer("layers").mayOnlyBeAccessedByLayers("model", "data", "sample", "recipe", "tf", "train");
+      .whereLayer("layers").mayOnlyBeAccessedByLayers("model", "data", "sample", "recipe", "extension", "tf", "train");
 
   @ArchTest
   static final ArchRule specs_doNotUseTensorFlow = noClasses().that().resideInAnyPackage(SPEC_PACKAGES)

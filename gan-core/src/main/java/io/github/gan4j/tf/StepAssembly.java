@@ -115,8 +115,8 @@ final class StepAssembly {
       Operand<TFloat32> logits = discriminator.forward(dPass, phase.concat(List.of(real, fake), phase.constant(0)));
       Operand<TFloat32> realLogits = phase.slice(logits, phase.constant(new int[] {0, 0}), phase.constant(new int[] {b, 1}));
       Operand<TFloat32> fakeLogits = phase.slice(logits, phase.constant(new int[] {b, 0}), phase.constant(new int[] {b, 1}));
-      Operand<TFloat32> combined = phase.math.mul(phase.constant(0.5f), phase.math.add(
-          loss.discriminatorReal(phase, realLogits), loss.discriminatorFake(phase, fakeLogits)));
+      Operand<TFloat32> combined = loss.discriminator(phase,
+          loss.discriminatorReal(phase, realLogits), loss.discriminatorFake(phase, fakeLogits));
       losses.add(combined);
       reals.add(loss.score(phase, realLogits));
       fakes.add(loss.score(phase, fakeLogits));
@@ -132,7 +132,7 @@ final class StepAssembly {
         RandomStream.discriminatorFakeDropout(j));
     Operand<TFloat32> fakeLogits = discriminator.forward(fakePass, fake);
     Operand<TFloat32> fakeLoss = loss.discriminatorFake(phase, fakeLogits);
-    losses.add(phase.math.mul(phase.constant(0.5f), phase.math.add(realLoss, fakeLoss)));
+    losses.add(loss.discriminator(phase, realLoss, fakeLoss));
     reals.add(loss.score(phase, realLogits));
     fakes.add(loss.score(phase, fakeLogits));
     return discriminatorOptimizer.update(graph, fakePass, fakeLoss, fakePass.statUpdates);

@@ -351,7 +351,7 @@ public final class Trainer implements AutoCloseable {
     private long seed = 0;
     private Optimizer discriminatorOptimizer = Optimizer.adam();
     private Optimizer generatorOptimizer = Optimizer.adam();
-    private GanLoss loss = GanLoss.NON_SATURATING;
+    private GanLoss loss = GanLoss.nonSaturating();
     private DiscriminatorUpdate discriminatorUpdate = DiscriminatorUpdate.SEPARATE_BATCHES;
     private FakeBatches fakeBatches = FakeBatches.INFERENCE_MODE;
     private int discriminatorSteps = 1;
@@ -394,7 +394,7 @@ public final class Trainer implements AutoCloseable {
       return this;
     }
 
-    /** The adversarial loss (default {@link GanLoss#NON_SATURATING}). */
+    /** The adversarial loss (default {@link GanLoss#nonSaturating()}, the reference's); see {@link GanLoss} for the others. */
     public Builder loss(GanLoss loss) {
       this.loss = Objects.requireNonNull(loss, "loss");
       return this;

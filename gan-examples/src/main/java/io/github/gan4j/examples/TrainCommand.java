@@ -55,7 +55,7 @@ final class TrainCommand {
       "  --lr LR                 Adam learning rate of both networks (default 0.001)",
       "  --d-lr LR, --g-lr LR    per network",
       "  --beta1 B               Adam beta1 (default 0.9; 0.5 is the DCGAN paper's)",
-      "  --loss non-saturating|minimax                    (default non-saturating)",
+      "  --loss non-saturating|minimax|lsgan|hinge|wasserstein (default non-saturating)",
       "  --d-update separate|combined                     (default separate: real, then fake)",
       "  --d-steps K             discriminator updates per generator update (default 1)",
       "  --fake-batches inference|training                generator BatchNorm mode for D's fakes (default inference)",
@@ -276,7 +276,7 @@ final class TrainCommand {
     given.put("d-lr", String.valueOf(args.positiveFloat("d-lr", lr)));
     given.put("g-lr", String.valueOf(args.positiveFloat("g-lr", lr)));
     given.put("beta1", String.valueOf(args.unitFloat("beta1", 0.9f)));
-    given.put("loss", args.choice("loss", "non-saturating", List.of("non-saturating", "minimax")));
+    given.put("loss", args.choice("loss", "non-saturating", List.of("non-saturating", "minimax", "lsgan", "hinge", "wasserstein")));
     given.put("d-update", args.choice("d-update", "separate", List.of("separate", "combined")));
     int dSteps = args.positiveInt("d-steps", 1);
     if (dSteps > 31) {
@@ -321,7 +321,7 @@ final class TrainCommand {
         .seed(Long.parseLong(c.get("seed")))
         .discriminatorOptimizer(Optimizer.adam().learningRate(Float.parseFloat(c.get("d-lr"))).beta1(beta1))
         .generatorOptimizer(Optimizer.adam().learningRate(Float.parseFloat(c.get("g-lr"))).beta1(beta1))
-        .loss(c.get("loss").equals("minimax") ? GanLoss.MINIMAX : GanLoss.NON_SATURATING)
+        .loss(GanLoss.parse(c.get("loss")))
         .discriminatorUpdate(c.get("d-update").equals("combined")
             ? DiscriminatorUpdate.COMBINED_BATCH : DiscriminatorUpdate.SEPARATE_BATCHES)
         .discriminatorSteps(Integer.parseInt(c.get("d-steps")))

@@ -44,7 +44,7 @@ class TrainerVariantsTest {
         Arguments.of("three D steps per G step", (Supplier<Trainer.Builder>) () ->
             Trainer.of(Fixtures.tiny()).discriminatorSteps(3), 6, 1),
         Arguments.of("minimax generator loss", (Supplier<Trainer.Builder>) () ->
-            Trainer.of(Fixtures.tiny()).loss(GanLoss.MINIMAX), 2, 1),
+            Trainer.of(Fixtures.tiny()).loss(GanLoss.minimax()), 2, 1),
         Arguments.of("SGD with momentum for D, RMSprop for G", (Supplier<Trainer.Builder>) () ->
             Trainer.of(Fixtures.tiny()).discriminatorOptimizer(Optimizer.sgd().momentum(0.9f))
                 .generatorOptimizer(Optimizer.rmsProp()), 2, 1),

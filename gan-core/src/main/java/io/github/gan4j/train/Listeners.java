@@ -4,8 +4,10 @@ import io.github.gan4j.sample.ImageGrid;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Objects;
 
 /** Ready-made {@link TrainingListener}s. */
 public final class Listeners {
@@ -60,6 +62,135 @@ public final class Listeners {
   public static String format(StepMetrics m) {
     return String.format(Locale.ROOT, "step %d  d_loss %.4f  g_loss %.4f  D(x) %.3f  D(G(z)) %.3f  %.2f steps/s",
         m.step(), m.dLoss(), m.gLoss(), m.dReal(), m.dFake(), m.stepsPerSecond());
+  }
+
+  /**
+   * Saves a checkpoint with {@link Checkpoints#save} into {@code root/step-NNNNNN} every
+   * {@code every} steps, keeping the newest {@code keep}, and once more when {@code fit} ends
+   * (completed, stopped or failed) if its last step is not saved yet. A state whose weights or
+   * losses are not finite numbers ({@link StepMetrics#finite()}) is never saved, so the newest
+   * checkpoint is always one to go back to.
+   */
+  public static TrainingListener checkpoints(Path root, int every, int keep) {
+    if (every <= 0 || keep <= 0) {
+      throw new IllegalArgumentException("every and keep must be positive, were " + every + ", " + keep);
+    }
+    return new TrainingListener() {
+      private long saved;
+      private StepMetrics last;
+
+      @Override
+      public void onStart(Trainer trainer) {
+        saved = trainer.step();   // restored from a checkpoint, or the untrained start
+        last = null;
+      }
+
+      @Override
+      public void onStep(Trainer trainer, StepMetrics m) {
+        last = m;
+        if (m.finite() && m.step() % every == 0) {
+          save(trainer);
+        }
+      }
+
+      @Override
+      public void onEnd(Trainer trainer) {
+        if (last != null && last.finite() && last.step() == trainer.step() && saved != trainer.step()) {
+          save(trainer);
+        }
+      }
+
+      private void save(Trainer trainer) {
+        Checkpoints.save(trainer, root, keep);
+        saved = trainer.step();
+      }
+    };
+  }
+
+  /**
+   * Writes one JSON object per line to {@code out}, flushed, every {@code every} steps, at
+   * every step that is not finite, and for the last step of {@code fit}:
+   * <pre>{"step":6,"d_loss":1.2,"g_loss":0.8,"d_x":0.6,"d_g_z":0.4,"steps_per_s":3.512}</pre>
+   * {@code d_x} and {@code d_g_z} are {@link StepMetrics#dReal()} and {@link StepMetrics#dFake()};
+   * a value that is not a finite number is {@code null}; {@code steps_per_s} is a moving
+   * average (weight 0.05 per step, the first three steps of a {@code fit} taken as they are).
+   * The writer stays open: the caller owns it and may write its own lines in between.
+   *
+   * @throws UncheckedIOException from {@code fit} if the writer fails
+   */
+  public static TrainingListener jsonLines(Writer out, int every) {
+    Objects.requireNonNull(out, "out");
+    if (every <= 0) {
+      throw new IllegalArgumentException("every must be positive, was " + every);
+    }
+    return new TrainingListener() {
+      private final StepRate rate = new StepRate();
+      private StepMetrics unwritten;
+
+      @Override
+      public void onStart(Trainer trainer) {
+        rate.start(trainer.step());
+        unwritten = null;
+      }
+
+      @Override
+      public void onStep(Trainer trainer, StepMetrics m) {
+        rate.add(m);
+        unwritten = m;
+        if (m.step() % every == 0 || !m.finite()) {
+          write(m);
+        }
+      }
+
+      @Override
+      public void onEnd(Trainer trainer) {
+        if (unwritten != null) {
+          write(unwritten);
+        }
+      }
+
+      private void write(StepMetrics m) {
+        try {
+          out.write(json(m, rate.stepsPerSecond()));
+          out.write(System.lineSeparator());
+          out.flush();
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot write metrics of step " + m.step(), e);
+        }
+        unwritten = null;
+      }
+    };
+  }
+
+  /** One metrics line as {@link #jsonLines} writes it, with the given step rate. */
+  public static String json(StepMetrics m, double stepsPerSecond) {
+    return String.format(Locale.ROOT,
+        "{\"step\":%d,\"d_loss\":%s,\"g_loss\":%s,\"d_x\":%s,\"d_g_z\":%s,\"steps_per_s\":%.3f}",
+        m.step(), number(m.dLoss()), number(m.gLoss()), number(m.dReal()), number(m.dFake()), stepsPerSecond);
+  }
+
+  private static String number(float f) {
+    return Float.isFinite(f) ? Float.toString(f) : "null";
+  }
+
+  /** The moving average of {@link #jsonLines}. */
+  private static final class StepRate {
+    private long start;
+    private double rate = Double.NaN;
+
+    void start(long step) {
+      start = step;
+      rate = Double.NaN;
+    }
+
+    void add(StepMetrics m) {
+      double r = m.stepsPerSecond();
+      rate = Double.isNaN(rate) || m.step() - start < 3 ? r : 0.95 * rate + 0.05 * r;
+    }
+
+    double stepsPerSecond() {
+      return rate;
+    }
   }
 
   /**

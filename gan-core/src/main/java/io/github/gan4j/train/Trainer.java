@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Trains a {@link Gan} with the frozen-discriminator procedure on a TensorFlow graph:
@@ -38,7 +39,8 @@ import java.util.Objects;
  * and thread configuration, also across {@link #save}/{@link #restore}: the batch order and
  * the noise are functions of the seed and the step counter, which is checkpointed.
  *
- * <p>A trainer owns native memory: close it. It is not thread-safe.
+ * <p>A trainer owns native memory: close it. It is not thread-safe, except
+ * {@link #requestStop()}.
  */
 public final class Trainer implements AutoCloseable {
   /** Name of the manifest file in a checkpoint directory. */
@@ -53,6 +55,9 @@ public final class Trainer implements AutoCloseable {
   private BatchSchedule schedule;
   private Dataset scheduled;
   private long step;
+  private volatile boolean stopRequested;
+  private volatile Thread fitThread;
+  private boolean stopByListener;
 
   private Trainer(TrainingRecipe recipe) {
     this.gan = recipe.gan();
@@ -98,34 +103,72 @@ public final class Trainer implements AutoCloseable {
   /**
    * Trains on {@code dataset} for {@code steps}, calling every listener after every step.
    *
-   * @return the metrics of the last step, or {@code null} if no step ran
+   * <p>Training stops early, after the current step and its listeners, when
+   * {@link #requestStop()} is called: by a listener (the result says
+   * {@link FitResult.Reason#STOPPED_BY_LISTENER}) or from another thread such as a shutdown
+   * hook ({@link FitResult.Reason#STOP_REQUESTED}). Every started listener's {@code onEnd}
+   * runs in all cases, also when a step or a listener throws.
+   *
+   * @return why training ended, the steps run and the last step's metrics
    * @throws IllegalArgumentException if the dataset's image shape differs from the model's,
    *     or it holds fewer images than one batch
    */
-  public StepMetrics fit(Dataset dataset, Steps steps, TrainingListener... listeners) {
+  public FitResult fit(Dataset dataset, Steps steps, TrainingListener... listeners) {
     long perEpoch = schedule(dataset).batchesPerEpoch() / recipe.discriminatorSteps();
     long n = steps.remaining(step, Math.max(1, perEpoch));
     List<TrainingListener> all = List.of(listeners);
     List<TrainingListener> started = new ArrayList<>();
     Throwable failure = null;
+    stopByListener = false;
+    fitThread = Thread.currentThread();
     try {
       for (TrainingListener l : all) {
         l.onStart(this);
         started.add(l);
       }
       StepMetrics last = null;
-      for (long i = 0; i < n; i++) {
+      long i = 0;
+      while (!stopByListener && !stopRequested && i < n) {
         last = step(dataset);
+        i++;
         for (TrainingListener l : all) {
           l.onStep(this, last);
         }
       }
-      return last;
+      FitResult.Reason reason = FitResult.Reason.COMPLETED;
+      if (stopByListener) {
+        reason = FitResult.Reason.STOPPED_BY_LISTENER;
+      } else if (stopRequested) {
+        stopRequested = false;
+        reason = FitResult.Reason.STOP_REQUESTED;
+      }
+      return new FitResult(reason, i, Optional.ofNullable(last));
     } catch (Throwable t) {
       failure = t;
       throw t;
     } finally {
-      endAll(started, failure);
+      try {
+        endAll(started, failure);
+      } finally {
+        fitThread = null;
+      }
+    }
+  }
+
+  /**
+   * Asks the running {@link #fit} to stop after the current step and its listeners; {@code fit}
+   * then calls every listener's {@code onEnd} and returns. Safe to call from any thread, for
+   * example a shutdown hook (which must then wait for {@code fit} to return before letting the
+   * JVM exit). Called by a listener during {@code fit}, the result reports
+   * {@link FitResult.Reason#STOPPED_BY_LISTENER}; from anywhere else,
+   * {@link FitResult.Reason#STOP_REQUESTED}. A request made while no {@code fit} runs stops the
+   * next one before its first step.
+   */
+  public void requestStop() {
+    if (Thread.currentThread() == fitThread) {
+      stopByListener = true;
+    } else {
+      stopRequested = true;
     }
   }
 

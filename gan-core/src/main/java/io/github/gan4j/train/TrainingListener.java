@@ -2,8 +2,11 @@ package io.github.gan4j.train;
 
 /**
  * Receives every step's metrics during {@link Trainer#fit}. Listeners run on the training
- * thread between steps; keep them quick or hand work to another thread. An exception thrown
- * by a listener stops training and propagates from {@code fit}.
+ * thread between steps; keep them quick or hand work to another thread. A listener ends
+ * training cleanly by calling {@link Trainer#requestStop()}: {@code fit} stops after the
+ * current step (every listener still sees that step) and reports
+ * {@link FitResult.Reason#STOPPED_BY_LISTENER}. An exception thrown by a listener stops
+ * training too and propagates from {@code fit}.
  */
 @FunctionalInterface
 public interface TrainingListener {
@@ -15,8 +18,9 @@ public interface TrainingListener {
   void onStep(Trainer trainer, StepMetrics metrics);
 
   /**
-   * Called when {@code fit} ends, normally or because a step or a listener threw (then the
-   * exception propagates after every started listener's {@code onEnd}).
+   * Called when {@code fit} ends: completed, stopped on request, or because a step or a
+   * listener threw (then the exception propagates after every started listener's
+   * {@code onEnd}).
    */
   default void onEnd(Trainer trainer) {}
 }

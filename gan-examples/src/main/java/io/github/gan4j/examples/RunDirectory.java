@@ -1,6 +1,5 @@
 package io.github.gan4j.examples;
 
-import io.github.gan4j.train.StepMetrics;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -90,16 +89,6 @@ final class RunDirectory {
       Files.write(file, kept, StandardCharsets.UTF_8);
     }
     return Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-  }
-
-  static String json(StepMetrics m, double stepsPerSecond) {
-    return String.format(Locale.ROOT,
-        "{\"step\":%d,\"d_loss\":%s,\"g_loss\":%s,\"d_x\":%s,\"d_g_z\":%s,\"steps_per_s\":%.3f}",
-        m.step(), num(m.dLoss()), num(m.gLoss()), num(m.dReal()), num(m.dFake()), stepsPerSecond);
-  }
-
-  private static String num(float f) {
-    return Float.isFinite(f) ? Float.toString(f) : "null";
   }
 
   static void deleteRecursively(Path dir) throws IOException {

@@ -88,9 +88,10 @@ class TrainerVariantsTest {
   void fit_callsListeners_andWritesSampleGridsAtTheRightSteps(@TempDir Path dir) throws Exception {
     int[] calls = {0};
     try (Trainer t = Trainer.of(Fixtures.tiny()).batchSize(16).build()) {
-      StepMetrics last = t.fit(data, Steps.of(4), Listeners.sampleGrid(dir, 2), (trainer, m) -> calls[0]++);
+      StepMetrics last = t.fit(data, Steps.of(4), Listeners.sampleGrid(dir, 2), (trainer, m) -> calls[0]++)
+          .lastStep().orElseThrow();
       assertThat(last.step()).isEqualTo(4);
-      assertThat(t.fit(data, Steps.until(4))).isNull();
+      assertThat(t.fit(data, Steps.until(4)).lastStep()).isEmpty();
       t.fit(data, Steps.epochs(1));
       assertThat(t.step()).isEqualTo(4 + 256 / 16);
     }

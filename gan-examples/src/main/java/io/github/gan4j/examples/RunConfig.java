@@ -1,0 +1,103 @@
+package io.github.gan4j.examples;
+
+import io.github.gan4j.Gan;
+import io.github.gan4j.recipe.DiscriminatorUpdate;
+import io.github.gan4j.recipe.FakeBatches;
+import io.github.gan4j.recipe.GanLoss;
+import io.github.gan4j.recipe.Optimizer;
+import io.github.gan4j.recipe.Precision;
+import io.github.gan4j.train.Trainer;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The options that define a training run, in one place: {@link #fromArgs} turns the command
+ * line into the run's configuration (the keys of {@code config.properties}), checked against
+ * the saved one on {@code --resume}; {@link #trainer} turns a configuration into a
+ * {@link Trainer.Builder}. A new training option is a line in each, plus its usage line and
+ * its name in {@link TrainCommand#VALUED}.
+ */
+final class RunConfig {
+  private RunConfig() {}
+
+  /**
+   * The run-defining options given on the command line, with their defaults, as config
+   * values. On {@code --resume} of a run with a saved configuration, the saved values; an
+   * option given explicitly with another value is refused.
+   */
+  static Map<String, String> fromArgs(Args args, String dataset, RunDirectory run) throws IOException {
+    Map<String, String> given = new LinkedHashMap<>();
+    given.put("dataset", dataset);
+    given.put("image-size", args.string("image-size", dataset.equals("folder") ? "32x32x3" : null));
+    given.put("batch-size", String.valueOf(args.positiveInt("batch-size", 32)));
+    given.put("seed", String.valueOf(args.anyLong("seed", 0)));
+    float lr = args.positiveFloat("lr", 0.001f);
+    given.put("d-lr", String.valueOf(args.positiveFloat("d-lr", lr)));
+    given.put("g-lr", String.valueOf(args.positiveFloat("g-lr", lr)));
+    given.put("beta1", String.valueOf(args.unitFloat("beta1", 0.9f)));
+    given.put("loss", args.choice("loss", "non-saturating",
+        List.of("non-saturating", "minimax", "lsgan", "hinge", "wasserstein")));
+    given.put("d-update", args.choice("d-update", "separate", List.of("separate", "combined")));
+    int dSteps = args.positiveInt("d-steps", 1);
+    if (dSteps > 31) {
+      throw new UsageException("option --d-steps must be at most 31, got " + dSteps);
+    }
+    given.put("d-steps", String.valueOf(dSteps));
+    given.put("fake-batches", args.choice("fake-batches", "inference", List.of("inference", "training")));
+    given.put("threads", String.valueOf(args.anyLong("threads", 0)));
+    given.put("precision", args.choice("precision", "fp32", List.of("fp32", "bf16")));
+    if (Long.parseLong(given.get("threads")) < 0) {
+      throw new UsageException("option --threads must not be negative");
+    }
+    if (dataset.equals("folder")) {
+      DataSources.parseSize(given.get("image-size"));
+    } else if (args.has("image-size")) {
+      throw new UsageException("--image-size is only for --dataset folder; " + dataset + " has a fixed shape");
+    }
+    if (!args.flag("resume") || !run.hasConfig()) {
+      given.values().removeIf(v -> v == null);
+      return given;
+    }
+    Properties saved = run.readConfig();
+    Map<String, String> config = new LinkedHashMap<>();
+    for (String key : given.keySet()) {
+      String was = saved.getProperty(key);
+      boolean explicit = args.has(key) || key.endsWith("-lr") && args.has("lr");
+      if (explicit && given.get(key) != null && was != null && !given.get(key).equals(was)) {
+        throw new UsageException("--" + key + " " + given.get(key) + " differs from this run's " + was + " ("
+            + run.root().resolve(RunDirectory.CONFIG) + "); drop it to resume, or start a new run with another --out");
+      }
+      if (was != null) {
+        config.put(key, was);
+      }
+    }
+    return config;
+  }
+
+  /** A trainer builder for {@code gan} configured as {@code c} says. */
+  static Trainer.Builder trainer(Gan gan, Map<String, String> c) {
+    float beta1 = Float.parseFloat(c.get("beta1"));
+    return Trainer.of(gan)
+        .batchSize(Integer.parseInt(c.get("batch-size")))
+        .seed(Long.parseLong(c.get("seed")))
+        .discriminatorOptimizer(Optimizer.adam().learningRate(Float.parseFloat(c.get("d-lr"))).beta1(beta1))
+        .generatorOptimizer(Optimizer.adam().learningRate(Float.parseFloat(c.get("g-lr"))).beta1(beta1))
+        .loss(GanLoss.parse(c.get("loss")))
+        .discriminatorUpdate(c.get("d-update").equals("combined")
+            ? DiscriminatorUpdate.COMBINED_BATCH : DiscriminatorUpdate.SEPARATE_BATCHES)
+        .discriminatorSteps(Integer.parseInt(c.get("d-steps")))
+        .fakeBatches(c.get("fake-batches").equals("training") ? FakeBatches.TRAINING_MODE : FakeBatches.INFERENCE_MODE)
+        .threads(Integer.parseInt(c.get("threads")), 0)
+        .precision("bf16".equals(c.get("precision")) ? Precision.MIXED_BFLOAT16 : Precision.FLOAT32);
+  }
+
+  /** {@code config} as properties, for {@link RunDirectory#writeConfig}. */
+  static Properties toProperties(Map<String, String> config) {
+    Properties p = new Properties();
+    config.forEach(p::setProperty);
+    return p;
+  }
+}

@@ -136,7 +136,7 @@ class FitTest {
       List<StepMetrics> seen = new ArrayList<>();
       try (Trainer t = Trainer.of(Fixtures.tiny()).batchSize(16)
           .optimizer(Optimizer.sgd().learningRate(1e30f)).build()) {
-        t.fit(data, Steps.of(4), seen::add, Listeners.checkpoints(dir, 1, 10));
+        t.fit(data, Steps.of(4), (trainer, m) -> seen.add(m), Listeners.checkpoints(dir, 1, 10));
       }
       assertThat(seen).anyMatch(m -> !m.finite());
       List<Long> finite = seen.stream().filter(StepMetrics::finite).map(StepMetrics::step).toList();

@@ -11,6 +11,7 @@ import io.github.gan4j.layers.Padding;
 import io.github.gan4j.layers.Reshape;
 import io.github.gan4j.layers.Shape;
 import io.github.gan4j.layers.UpSampling2D;
+import io.github.gan4j.layers.WeightSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -132,6 +133,9 @@ public final class GanBuilder {
     Set<String> explicit = new HashSet<>();
     for (int i = 0; i < layers.size(); i++) {
       Layer l = layers.get(i);
+      if (l instanceof Layer.Custom) {
+        checkCustomNames(network, i, l);
+      }
       if (l.name() != null && !explicit.add(l.name())) {
         int first = indexOfName(layers, l.name());
         throw new GanConfigurationException(network, i, l.describe(), null,
@@ -151,12 +155,88 @@ public final class GanBuilder {
         throw new GanConfigurationException(network, i, l.describe(), shape,
             network + "[" + i + "] " + l.describe() + " cannot take its input.",
             e.problem() + trace(network, input, placed), e.fix());
+      } catch (RuntimeException e) {
+        if (!(l instanceof Layer.Custom)) {
+          throw e;
+        }
+        throw new GanConfigurationException(network, i, l.describe(), shape,
+            network + "[" + i + "] " + l.describe() + " failed to infer its output shape: " + e + "."
+                + trace(network, input, placed), null,
+            "throw LayerShapeException(problem, fix) from outputShape(Shape) for inputs the layer cannot take.");
       }
+      List<WeightSpec> weights = l instanceof Layer.Custom ? customWeights(network, i, l, shape, out)
+          : l.weights(shape);
       String name = l.name() != null ? l.name() : defaultName(l.kind(), counters, explicit);
-      placed.add(new NetworkLayer(i, name, l, shape, out, l.weights(shape)));
+      placed.add(new NetworkLayer(i, name, l, shape, out, weights));
       shape = out;
     }
     return new Network(network, input, placed);
+  }
+
+  /** A custom layer's self-description, checked before anything uses it. */
+  private static void checkCustomNames(String network, int i, Layer l) {
+    String type = l.getClass().getName();
+    if (l.describe() == null || l.describe().isBlank()) {
+      throw new GanConfigurationException(network, i, type, null,
+          "the custom layer " + type + " at " + network + "[" + i + "] describes itself as '" + l.describe() + "'.",
+          null, "return the layer as written in code from describe(), e.g. \"minibatchStddev()\".");
+    }
+    if (l.kind() == null || !l.kind().matches(NAME_PATTERN)) {
+      throw new GanConfigurationException(network, i, l.describe(), null,
+          network + "[" + i + "] " + l.describe() + " has the kind " + quote(l.kind())
+              + "; a kind is the stem of default layer names.",
+          null, "return a snake_case stem from kind(), e.g. \"minibatch_stddev\" (letters, digits, '_', '-', '.'; not starting with '_' or '-').");
+    }
+    if (l.name() != null && !l.name().matches(NAME_PATTERN)) {
+      throw new GanConfigurationException(network, i, l.describe(), null,
+          network + "[" + i + "] " + l.describe() + " is named " + quote(l.name()) + ".",
+          null, "use only letters, digits, '_', '-' and '.' in a layer name, not starting with '_' or '-', or return null to get a default.");
+    }
+  }
+
+  /** A custom layer's declared weights, checked: they become variables named {@code <network>/<layer>/<weight>}. */
+  private static List<WeightSpec> customWeights(String network, int i, Layer l, Shape in, Shape out) {
+    String where = network + "[" + i + "] " + l.describe();
+    if (out == null) {
+      throw new GanConfigurationException(network, i, l.describe(), in,
+          where + " returned null from outputShape(" + in.toString().substring(1) + ".", null,
+          "return the output shape of one example from outputShape(Shape).");
+    }
+    List<WeightSpec> weights;
+    try {
+      weights = l.weights(in);
+    } catch (RuntimeException e) {
+      throw new GanConfigurationException(network, i, l.describe(), in,
+          where + " failed to declare its weights for input " + in + ": " + e + ".", null,
+          "make weights(Shape) return the layer's weights for every input its outputShape(Shape) accepts.");
+    }
+    if (weights == null) {
+      throw new GanConfigurationException(network, i, l.describe(), in,
+          where + " returned null from weights(" + in.toString().substring(1) + ".", null,
+          "return List.of() from weights(Shape) for a layer without weights.");
+    }
+    Set<String> names = new HashSet<>();
+    for (WeightSpec w : weights) {
+      String problem = w == null ? "declares a null weight"
+          : w.name() == null || !w.name().matches(NAME_PATTERN) ? "declares a weight named " + quote(w.name())
+          : !names.add(w.name()) ? "declares two weights named '" + w.name() + "'"
+          : w.shape() == null ? "declares the weight '" + w.name() + "' without a shape"
+          : w.init() == null ? "declares the weight '" + w.name() + "' without an initializer"
+          : null;
+      if (problem != null) {
+        throw new GanConfigurationException(network, i, l.describe(), in, where + " " + problem + ".", null,
+            "give each WeightSpec a unique name of letters, digits, '_', '-' and '.', not starting with '_' or '-' (it becomes the variable "
+                + network + "/<layer>/<name>), a shape and an initializer.");
+      }
+    }
+    return weights;
+  }
+
+  /** What TensorFlow accepts in a scope or op name, which layer and weight names become. */
+  private static final String NAME_PATTERN = "[A-Za-z0-9.][A-Za-z0-9_.\\-]*";
+
+  private static String quote(String s) {
+    return s == null ? "null" : "'" + s + "'";
   }
 
   private static int indexOfName(List<Layer> layers, String name) {

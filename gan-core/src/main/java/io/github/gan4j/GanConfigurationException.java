@@ -4,7 +4,8 @@ import io.github.gan4j.layers.Shape;
 
 /**
  * Thrown by {@link GanBuilder#build()} for a configuration that cannot be built: a shape
- * that does not fit, a missing part, a duplicate name. The message says what, where, the
+ * that does not fit, a missing part, a duplicate name; and by a trainer's build for the
+ * custom-layer errors only a TensorFlow graph reveals. The message says what, where, the
  * shapes received vs expected with the arithmetic, and how to fix it; the same facts are
  * available as fields for tools.
  */
@@ -15,7 +16,21 @@ public final class GanConfigurationException extends RuntimeException {
   private final Shape received;
   private final String fix;
 
-  GanConfigurationException(String network, int layerIndex, String layer, Shape received,
+  /**
+   * A configuration error found in a layer. {@link GanBuilder#build()} throws it for what it
+   * can check without TensorFlow; building a trainer's graph throws it for what only the
+   * graph shows, e.g. a {@code CustomLayer} whose forward computation disagrees with its
+   * declared output shape.
+   *
+   * @param network {@code "generator"}, {@code "discriminator"} or {@code null}
+   * @param layerIndex index of the offending layer, or -1
+   * @param layer the offending layer as written ({@code Layer.describe()}), or {@code null}
+   * @param received the shape the layer received, or {@code null}
+   * @param problem what is wrong, one sentence
+   * @param detail where and the arithmetic, or {@code null}
+   * @param fix how to fix it, or {@code null}
+   */
+  public GanConfigurationException(String network, int layerIndex, String layer, Shape received,
       String problem, String detail, String fix) {
     super(format(network, layerIndex, layer, received, problem, detail, fix));
     this.network = network;

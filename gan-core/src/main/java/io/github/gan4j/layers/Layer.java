@@ -22,10 +22,14 @@ public sealed interface Layer
    * shape checking, summaries and parameter counts.
    */
   non-sealed interface Custom extends Layer {
-    /** Keras-style class name for summaries: the implementing class's simple name. */
+    /**
+     * Keras-style class name for summaries: the implementing class's simple name, or
+     * {@code Custom} for an anonymous class.
+     */
     @Override
     default String typeName() {
-      return getClass().getSimpleName();
+      String simple = getClass().getSimpleName();
+      return simple.isEmpty() ? "Custom" : simple;
     }
   }
 

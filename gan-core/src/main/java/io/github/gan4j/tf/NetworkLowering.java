@@ -2,6 +2,7 @@ package io.github.gan4j.tf;
 
 import io.github.gan4j.Network;
 import io.github.gan4j.NetworkLayer;
+import io.github.gan4j.extension.CustomLayer;
 import io.github.gan4j.layers.Activation;
 import io.github.gan4j.layers.ActivationLayer;
 import io.github.gan4j.layers.BatchNorm;
@@ -31,7 +32,9 @@ import org.tensorflow.types.TInt64;
 
 /**
  * The variables of one network and the lowering of its layer specs to TensorFlow ops.
- * Variable names are {@code <network>/<layer>/<weight>}, e.g. {@code generator/dense/kernel}.
+ * Variable names are {@code <network>/<layer>/<weight>}, e.g. {@code generator/dense/kernel};
+ * a {@link CustomLayer}'s declared weights are created the same way, and its forward
+ * computation is lowered by {@link CustomLayerLowering}.
  */
 final class NetworkLowering {
 
@@ -77,6 +80,7 @@ final class NetworkLowering {
   private final List<String> trainable = new ArrayList<>();
 
   NetworkLowering(Ops tf, Network network, long seed) {
+    CustomLayerLowering.checkLowerable(network);
     this.network = network;
     this.seed = seed;
     // a sub-scope is made unique on every call, so each scope is opened exactly once
@@ -213,6 +217,9 @@ final class NetworkLowering {
       Operand<TFloat32> r = tf.reshape(x, tf.constant(new int[] {-1, in[0], 1, in[1], 1, in[2]}));
       Operand<TFloat32> z = tf.zeros(tf.constant(new int[] {1, 1, u.size(), 1, u.size(), 1}), TFloat32.class);
       return tf.reshape(tf.math.add(r, z), tf.constant(withBatch(-1, l.output().dims())));
+    }
+    if (l.layer() instanceof CustomLayer c) {
+      return CustomLayerLowering.forward(pass, network, l, c, x, weight -> read(pass, n, weight), seed);
     }
     throw new IllegalStateException("no lowering for layer " + l.layer().describe());
   }

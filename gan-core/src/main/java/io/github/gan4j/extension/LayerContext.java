@@ -12,7 +12,13 @@ public interface LayerContext {
   /** The ops builder for this layer's operations (its scope and control dependencies set). */
   Ops tf();
 
-  /** Whether this pass trains the network (batch statistics, dropout) or runs inference. */
+  /**
+   * Whether this pass runs in training mode, as dropout does: true in the passes of a training
+   * step, including the frozen discriminator's pass in the generator's update (where built-in
+   * BatchNorm uses its moving statistics), but not in the generator's pass that makes the
+   * discriminator's fakes under {@code FakeBatches.INFERENCE_MODE}; false when sampling, in the
+   * exported generator and in a {@code ForwardPass} run with {@code training=false}.
+   */
   boolean training();
 
   /** The per-example shape of the layer's input (without the batch dimension). */
@@ -27,10 +33,19 @@ public interface LayerContext {
   Operand<TFloat32> weight(String name);
 
   /**
-   * An int64 scalar that differs between steps and between passes, for stateless random ops
-   * ({@code tf.random.statelessRandomUniform(shape, key)} with this key and a constant of the
-   * layer's choice). Derived from the trainer's seed, the step and the pass, so a restored run
-   * draws the same numbers.
+   * The int64[2] seed of this layer's stateless random ops in this pass, for example
+   * {@code tf.random.statelessRandomNormal(tf.shape(x), context.randomKey())}. Derived like
+   * dropout's masks: {@code {word, step}}, where {@code word} mixes the trainer's seed with the
+   * name of the pass's random stream and {@code <network>/<layer>}, and {@code step} is the
+   * checkpointed step counter; so every step, pass and layer draws differently, the same seed
+   * draws the same numbers, and a restored run continues exactly. For a second independent
+   * draw in one layer, offset the word: {@code tf.math.add(key, tf.constant(new long[] {1, 0}))}.
+   * In inference passes (sampling, the exported generator) the key is a constant.
+   *
+   * <p>TensorFlow's C++ gradient registry, which graph-mode training uses, has no gradient for
+   * the stateless random ops. When a draw's shape comes from the input ({@code tf.shape(x)}),
+   * wrap the draw in {@code tf.stopGradient(...)}, or building the trainer fails with
+   * {@code No gradient defined for op: StatelessRandomNormal}.
    */
   Operand<TInt64> randomKey();
 }

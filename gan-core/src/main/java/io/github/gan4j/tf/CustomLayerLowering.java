@@ -64,7 +64,7 @@ final class CustomLayerLowering {
       throw error(network, l, "forward returned null.", null,
           "return the layer's output operand from forward(LayerContext, Operand<TFloat32>).");
     }
-    checkShape(network, l, y);
+    checkShape(network, l, x, y);
     checkTrainableWeightsRead(network, l, context.read, pass);
     if (!knownBeyondBatch(y.shape())) {
       // what TensorFlow could not infer is checked when the graph runs, and known from here on
@@ -79,25 +79,31 @@ final class CustomLayerLowering {
   }
 
   /**
-   * The output's static shape must be {@code (batch, outputShape(input))}; dimensions TensorFlow
-   * cannot infer at graph build are checked when the graph runs.
+   * The output's static shape must be {@code (batch, outputShape(input))}, with the input's
+   * batch; dimensions TensorFlow cannot infer at graph build are checked when the graph runs.
    */
-  private static void checkShape(Network network, NetworkLayer l, Operand<TFloat32> y) {
+  private static void checkShape(Network network, NetworkLayer l, Operand<TFloat32> x, Operand<TFloat32> y) {
     org.tensorflow.ndarray.Shape found = y.shape();
     Shape expected = l.output();
-    boolean mismatch = !found.isUnknown() && found.numDimensions() != expected.rank() + 1;
-    for (int i = 0; !mismatch && !found.isUnknown() && i < expected.rank(); i++) {
-      long d = found.get(i + 1);
-      mismatch = d != org.tensorflow.ndarray.Shape.UNKNOWN_SIZE && d != expected.dim(i);
+    long batch = x.shape().isUnknown() ? org.tensorflow.ndarray.Shape.UNKNOWN_SIZE : x.shape().get(0);
+    boolean mismatch = false;
+    if (!found.isUnknown()) {
+      mismatch = found.numDimensions() != expected.rank() + 1
+          || (batch >= 0 && found.get(0) >= 0 && found.get(0) != batch);
+      for (int i = 0; !mismatch && i < expected.rank(); i++) {
+        long d = found.get(i + 1);
+        mismatch = d >= 0 && d != expected.dim(i);
+      }
     }
     if (mismatch) {
       String where = network.name() + "[" + l.index() + "] " + l.layer().describe();
-      String declared = "(None, " + expected.toString().substring(1);
+      String declared = "(" + (batch >= 0 ? String.valueOf(batch) : "None") + ", " + expected.toString().substring(1);
       throw error(network, l,
           where + " built an output of shape " + describe(found) + " where its outputShape declares "
               + declared + ".",
           where + ": " + l.input() + " -> " + expected + " by outputShape" + l.input() + ", "
-              + describe(found) + " by forward (the first dimension is the batch).",
+              + describe(found) + " by forward (the first dimension is the batch, " + describe(x.shape())
+              + " on entry).",
           "make forward(LayerContext, Operand<TFloat32>) and outputShape(Shape) of "
               + l.layer().getClass().getSimpleName() + " agree.");
     }
@@ -137,7 +143,7 @@ final class CustomLayerLowering {
         detail, fix);
   }
 
-  /** {@code (None, 4, 4, 3)} as TensorFlow knows it at graph build ({@code ?}: unknown). */
+  /** {@code (32, 4, 4, 3)} as TensorFlow knows it at graph build ({@code None}, {@code ?}: unknown). */
   private static String describe(org.tensorflow.ndarray.Shape s) {
     if (s.isUnknown()) {
       return "<unknown rank>";

@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.gan4j.GanBuilder;
 import io.github.gan4j.Network;
+import io.github.gan4j.examples.CustomParts;
 import io.github.gan4j.layers.ActivationLayer;
 import io.github.gan4j.layers.BatchNorm;
 import io.github.gan4j.layers.Conv2D;
@@ -52,9 +53,14 @@ class LayerLoweringCoverageTest {
       Map.entry(Reshape.class, List.of(reshape(2, 8, 2))),
       Map.entry(Flatten.class, List.of(flatten())),
       Map.entry(Dropout.class, List.of(dropout(0.5f))),
-      Map.entry(UpSampling2D.class, List.of(upSampling2d(2))));
+      Map.entry(UpSampling2D.class, List.of(upSampling2d(2))),
+      // Layer.Custom is non-sealed: users' CustomLayers, here the README's two examples
+      Map.entry(Layer.Custom.class, List.of(new CustomParts.MinibatchStddev(), new CustomParts.PixelNorm())));
 
-  /** The concrete (record or final) layer types reachable through {@code permits}, recursively. */
+  /**
+   * The concrete (record or final) layer types reachable through {@code permits}, recursively,
+   * and the non-sealed {@link Layer.Custom}, which stands for every user-defined layer.
+   */
   static List<Class<?>> concreteLayerTypes() {
     List<Class<?>> out = new ArrayList<>();
     collect(Layer.class, out);

@@ -20,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.gan4j.layers.Layer;
 import io.github.gan4j.layers.Shape;
+import io.github.gan4j.layers.WeightSpec;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -328,5 +329,117 @@ class GanBuilderTest {
     assertThat(gan.generator().output()).isEqualTo(Shape.of(28, 28, 1));
     assertThat(gan.discriminator().layers().get(0).output()).isEqualTo(Shape.of(26, 26, 8));
     assertThat(gan.generator().layers().get(1).nonTrainableParams()).isEqualTo(2 * 392);
+  }
+
+  /** Custom layers on the TensorFlow-free side: shape inference, summaries and their checks. */
+  @Nested
+  class CustomLayers {
+
+    /** A learned per-channel scale with a frozen offset; any behaviour of the fields below can be swapped in. */
+    record Scale(String name, String kind, String describe, boolean failShape, List<WeightSpec> weights)
+        implements Layer.Custom {
+      static Scale ok() {
+        return new Scale(null, "scale", "scale()", false, null);
+      }
+
+      @Override
+      public Shape outputShape(Shape in) {
+        if (failShape) {
+          throw new IllegalStateException("boom");
+        }
+        return in;
+      }
+
+      @Override
+      public List<WeightSpec> weights(Shape in) {
+        return weights != null ? weights : List.of(
+            new WeightSpec("gamma", Shape.of(in.last()), true, WeightSpec.Init.ONES),
+            new WeightSpec("offset", Shape.of(in.last()), false, WeightSpec.Init.ZEROS));
+      }
+    }
+
+    GanBuilder withD(Layer custom) {
+      return GanBuilder.forImages(4, 4, 2).latentDim(8).generator(dense(32), reshape(4, 4, 2))
+          .discriminator(conv2d(8, 3).padding(SAME), custom, custom, flatten(), dense(1));
+    }
+
+    @Test
+    void build_customLayer_takesPartInShapesNamesSummariesAndParameterCounts() {
+      Gan gan = withD(Scale.ok()).build();
+      NetworkLayer first = gan.discriminator().layers().get(1);
+      assertThat(first.name()).isEqualTo("scale");
+      assertThat(gan.discriminator().layers().get(2).name()).isEqualTo("scale_1");
+      assertThat(first.output()).isEqualTo(Shape.of(4, 4, 8));
+      assertThat(first.trainableParams()).isEqualTo(8);
+      assertThat(first.nonTrainableParams()).isEqualTo(8);
+      assertThat(gan.discriminator().summary()).containsPattern("scale_1 \\(Scale\\) +\\(None, 4, 4, 8\\) +16\n");
+      assertThat(gan.fingerprint()).isNotEqualTo(reference().build().fingerprint());
+    }
+
+    @Test
+    void typeName_ofAnAnonymousCustomLayer_isCustom() {
+      Layer.Custom anonymous = new Layer.Custom() {
+        public String kind() { return "anon"; }
+        public String name() { return null; }
+        public Shape outputShape(Shape in) { return in; }
+        public String describe() { return "anon()"; }
+      };
+      assertThat(anonymous.typeName()).isEqualTo("Custom");
+      assertThat(Scale.ok().typeName()).isEqualTo("Scale");
+    }
+
+    @Test
+    void build_customLayerWithoutKind_isRefused() {
+      assertThatThrownBy(() -> withD(new Scale(null, null, "scale()", false, null)).build())
+          .isInstanceOfSatisfying(GanConfigurationException.class, e -> {
+            assertThat(e.network()).isEqualTo("discriminator");
+            assertThat(e.layerIndex()).isEqualTo(1);
+          })
+          .hasMessageContaining("discriminator[1] scale() has the kind null")
+          .hasMessageContaining("Fix: return a snake_case stem from kind()");
+    }
+
+    @Test
+    void build_customLayerWithABadName_isRefused() {
+      assertThatThrownBy(() -> withD(new Scale("my scale", "scale", "scale()", false, null)).build())
+          .isInstanceOf(GanConfigurationException.class)
+          .hasMessageContaining("discriminator[1] scale() is named 'my scale'");
+    }
+
+    @Test
+    void build_customLayerWithoutDescription_namesItsClass() {
+      assertThatThrownBy(() -> withD(new Scale(null, "scale", null, false, null)).build())
+          .isInstanceOf(GanConfigurationException.class)
+          .hasMessageContaining("the custom layer " + Scale.class.getName() + " at discriminator[1] describes itself"
+              + " as 'null'");
+    }
+
+    @Test
+    void build_customLayerWhoseOutputShapeThrows_isReportedWithTheShapesSoFar() {
+      assertThatThrownBy(() -> withD(new Scale(null, "scale", "scale()", true, null)).build())
+          .isInstanceOfSatisfying(GanConfigurationException.class,
+              e -> assertThat(e.received()).isEqualTo(Shape.of(4, 4, 8)))
+          .hasMessageContaining("discriminator[1] scale() failed to infer its output shape:"
+              + " java.lang.IllegalStateException: boom.")
+          .hasMessageContaining("Shapes so far: discriminator input (4, 4, 2) -> (4, 4, 8)")
+          .hasMessageContaining("Fix: throw LayerShapeException(problem, fix)");
+    }
+
+    @Test
+    void build_customLayerWithTwoWeightsOfOneName_isRefused() {
+      WeightSpec w = new WeightSpec("w", Shape.of(8), true, WeightSpec.Init.ONES);
+      assertThatThrownBy(() -> withD(new Scale(null, "scale", "scale()", false, List.of(w, w))).build())
+          .isInstanceOf(GanConfigurationException.class)
+          .hasMessageContaining("discriminator[1] scale() declares two weights named 'w'")
+          .hasMessageContaining("it becomes the variable discriminator/<layer>/<name>");
+    }
+
+    @Test
+    void build_customLayerWithAnUnusableWeightName_isRefused() {
+      WeightSpec w = new WeightSpec("_w/x", Shape.of(8), true, WeightSpec.Init.ONES);
+      assertThatThrownBy(() -> withD(new Scale(null, "scale", "scale()", false, List.of(w))).build())
+          .isInstanceOf(GanConfigurationException.class)
+          .hasMessageContaining("declares a weight named '_w/x'");
+    }
   }
 }

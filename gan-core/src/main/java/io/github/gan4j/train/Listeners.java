@@ -56,10 +56,11 @@ public final class Listeners {
     };
   }
 
-  /** One line: step, losses, D(x), D(G(z)), steps/s. */
+  /** One line: step, losses, D(x), D(G(z)), the gradient penalty when the step applied one, steps/s. */
   public static String format(StepMetrics m) {
-    return String.format(Locale.ROOT, "step %d  d_loss %.4f  g_loss %.4f  D(x) %.3f  D(G(z)) %.3f  %.2f steps/s",
-        m.step(), m.dLoss(), m.gLoss(), m.dReal(), m.dFake(), m.stepsPerSecond());
+    String penalty = Float.isNaN(m.penalty()) ? "" : String.format(Locale.ROOT, "  penalty %.4f", m.penalty());
+    return String.format(Locale.ROOT, "step %d  d_loss %.4f  g_loss %.4f  D(x) %.3f  D(G(z)) %.3f%s  %.2f steps/s",
+        m.step(), m.dLoss(), m.gLoss(), m.dReal(), m.dFake(), penalty, m.stepsPerSecond());
   }
 
   /**

@@ -94,8 +94,8 @@ final class RunDirectory {
 
   static String json(StepMetrics m, double stepsPerSecond) {
     return String.format(Locale.ROOT,
-        "{\"step\":%d,\"d_loss\":%s,\"g_loss\":%s,\"d_x\":%s,\"d_g_z\":%s,\"steps_per_s\":%.3f}",
-        m.step(), num(m.dLoss()), num(m.gLoss()), num(m.dReal()), num(m.dFake()), stepsPerSecond);
+        "{\"step\":%d,\"d_loss\":%s,\"g_loss\":%s,\"d_x\":%s,\"d_g_z\":%s,\"penalty\":%s,\"steps_per_s\":%.3f}",
+        m.step(), num(m.dLoss()), num(m.gLoss()), num(m.dReal()), num(m.dFake()), num(m.penalty()), stepsPerSecond);
   }
 
   private static String num(float f) {

@@ -1,5 +1,13 @@
 package io.github.gan4j.tf;
 
+import io.github.gan4j.Network;
+import io.github.gan4j.NetworkLayer;
+import io.github.gan4j.layers.Activation;
+import io.github.gan4j.layers.ActivationLayer;
+import io.github.gan4j.layers.BatchNorm;
+import io.github.gan4j.layers.Conv2D;
+import io.github.gan4j.layers.Conv2DTranspose;
+import io.github.gan4j.layers.Dense;
 import io.github.gan4j.recipe.GradientPenalty;
 import io.github.gan4j.recipe.RandomStream;
 import java.util.ArrayList;
@@ -39,6 +47,10 @@ import org.tensorflow.types.family.TFloating;
  * outputs over the batch, as in the papers' code: exact per sample when D treats samples
  * independently (no BatchNorm in training mode in D, which WGAN-GP's authors advise
  * against anyway); with BatchNorm the cross-sample terms are included.
+ *
+ * <p>Not every op has a second derivative in TensorFlow Java: a discriminator with ReLU, tanh
+ * or sigmoid activations or BatchNorm fails when the trainer is built, with
+ * {@link #missingSecondOrderGradient}'s explanation.
  *
  * <p>The static helpers are generic over the float type so that tests can check the
  * second-order gradients against finite differences in float64 with the same code.
@@ -170,6 +182,47 @@ final class PenaltyLowering {
       }
     }
     return sum;
+  }
+
+  /**
+   * Explains a missing second-order gradient: TensorFlow Java's C++ gradient registry has no
+   * gradient for {@code ReluGrad}, {@code TanhGrad}, {@code SigmoidGrad} or
+   * {@code FusedBatchNormGradV3} (measured with TF Java 1.1.0), so a discriminator with ReLU,
+   * tanh or sigmoid activations or BatchNorm cannot take a gradient penalty; LeakyReLU,
+   * linear activations, dropout, convolutions and dense layers can.
+   *
+   * @param op the op type TensorFlow named, e.g. {@code ReluGrad}
+   * @return the message: which layers of D use it and what to do
+   */
+  static String missingSecondOrderGradient(Network discriminator, List<GradientPenalty> penalties, String op) {
+    List<String> where = new ArrayList<>();
+    for (NetworkLayer l : discriminator.layers()) {
+      Activation a = l.layer() instanceof Dense d ? d.activation()
+          : l.layer() instanceof Conv2D c ? c.activation()
+          : l.layer() instanceof Conv2DTranspose c ? c.activation()
+          : l.layer() instanceof ActivationLayer al ? al.activation() : null;
+      boolean uses = switch (op) {
+        case "ReluGrad" -> a == Activation.RELU;
+        case "TanhGrad" -> a == Activation.TANH;
+        case "SigmoidGrad" -> a == Activation.SIGMOID;
+        case "FusedBatchNormGradV3", "FusedBatchNormGrad", "FusedBatchNormGradV2" -> l.layer() instanceof BatchNorm;
+        default -> false;
+      };
+      if (uses) {
+        where.add("  " + discriminator.name() + "[" + l.index() + "] " + l.layer().describe());
+      }
+    }
+    StringBuilder m = new StringBuilder("gradient penalties ");
+    penalties.forEach(p -> m.append(p.describe()).append(' '));
+    m.append("need the second derivative of every op of the discriminator, and TensorFlow has none for ")
+        .append(op).append(" (the derivative of ").append(op.replace("Grad", "").replaceAll("V[0-9]$", ""))
+        .append(")");
+    if (!where.isEmpty()) {
+      m.append(", used by:\n").append(String.join("\n", where));
+    }
+    m.append("\n  Fix: in the discriminator use leakyRelu(...) or linear activations and no batchNorm()"
+        + " (WGAN-GP's authors advise against BatchNorm in the critic), or train without a penalty.");
+    return m.toString();
   }
 
   private static Operand<TFloat32> add(Ops tf, Operand<TFloat32> sum, Operand<TFloat32> term) {

@@ -11,8 +11,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
+import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
@@ -58,6 +61,8 @@ public final class TrainingGraph implements AutoCloseable {
   private final GraphSession session;
   private boolean closed;
 
+  private static final Pattern NO_GRADIENT = Pattern.compile("No gradient defined for op: ([A-Za-z0-9_]+)");
+
   static {
     OneDnn.prepare();   // before this class first touches TensorFlow
   }
@@ -86,10 +91,19 @@ public final class TrainingGraph implements AutoCloseable {
       StepAssembly steps = new StepAssembly(graph, tf, recipe, generator, discriminator, generatorOptimizer,
           discriminatorOptimizer, new LossLowering(recipe.loss()), penalties, latent, stepCounter, realInput);
       List<Integer> sets = penalties.activeSets();
-      for (int i = 0; i < sets.size(); i++) {
-        String suffix = i == 0 ? "" : "_penalties" + sets.get(i);
-        fullSteps.put(sets.get(i), steps.build(true, true, "train_step" + suffix, sets.get(i)));
-        discriminatorOnly.put(sets.get(i), steps.build(true, false, "train_discriminator" + suffix, sets.get(i)));
+      try {
+        for (int i = 0; i < sets.size(); i++) {
+          String suffix = i == 0 ? "" : "_penalties" + sets.get(i);
+          fullSteps.put(sets.get(i), steps.build(true, true, "train_step" + suffix, sets.get(i)));
+          discriminatorOnly.put(sets.get(i), steps.build(true, false, "train_discriminator" + suffix, sets.get(i)));
+        }
+      } catch (TensorFlowException e) {
+        Matcher m = NO_GRADIENT.matcher(String.valueOf(e.getMessage()));
+        if (recipe.penalties().isEmpty() || !m.find()) {
+          throw e;
+        }
+        throw new IllegalArgumentException(PenaltyLowering.missingSecondOrderGradient(gan.discriminator(),
+            recipe.penalties(), m.group(1)), e);
       }
       this.generatorOnly = steps.build(false, true, "train_generator", 0);
 

@@ -410,7 +410,9 @@ public final class Trainer implements AutoCloseable {
      * fake update; with {@link DiscriminatorUpdate#COMBINED_BATCH} all join the one update.
      * A lazy penalty ({@link GradientPenalty#every(int)}) is applied on steps whose number
      * before the step is a multiple of its interval (0, n, 2n, ...), scaled by n, and other
-     * steps skip its second-order backward pass.
+     * steps skip its second-order backward pass. The discriminator must use only ops with a
+     * second derivative in TensorFlow: LeakyReLU or linear activations, no BatchNorm
+     * ({@link #build()} explains otherwise).
      *
      * @throws IllegalArgumentException if a kind is given twice
      */
@@ -484,7 +486,13 @@ public final class Trainer implements AutoCloseable {
           discriminatorUpdate, fakeBatches, discriminatorSteps, sampler, intraOpThreads, interOpThreads, precision, xla);
     }
 
-    /** Builds the graph and opens a session: allocates native memory, so close the trainer. */
+    /**
+     * Builds the graph and opens a session: allocates native memory, so close the trainer.
+     *
+     * @throws IllegalArgumentException if gradient penalties are configured and the
+     *     discriminator uses an op TensorFlow cannot differentiate twice (ReLU, tanh or sigmoid
+     *     activations, BatchNorm); the message names the layers and the fix
+     */
     public Trainer build() {
       return new Trainer(recipe());
     }

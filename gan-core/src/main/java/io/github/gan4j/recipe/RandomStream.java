@@ -26,7 +26,10 @@ public record RandomStream(String name) {
   public static final RandomStream GENERATOR_NOISE = new RandomStream("g_noise");
   /** Dropout masks of the generator's update (its generator and discriminator passes). */
   public static final RandomStream GENERATOR_DROPOUT = new RandomStream("g_dropout");
-  /** Interpolation between real and fake images of a gradient penalty (not used yet). */
+  /**
+   * Interpolation between real and fake images of a gradient penalty (WGAN-GP); update
+   * {@code j} of a step draws from {@link #penaltyInterpolation(int)}, a child of this stream.
+   */
   public static final RandomStream PENALTY_INTERPOLATION = new RandomStream("gp_interpolation");
   /** Data augmentation (not used yet). */
   public static final RandomStream AUGMENT = new RandomStream("augment");
@@ -57,6 +60,16 @@ public record RandomStream(String name) {
   /** Dropout of the discriminator's pass on the fake batch of its update {@code j}. */
   public static RandomStream discriminatorFakeDropout(int j) {
     return new RandomStream("d_fake_dropout/" + j);
+  }
+
+  /** WGAN-GP's per-sample interpolation weights in the discriminator's update {@code j}: {@code gp_interpolation/j}. */
+  public static RandomStream penaltyInterpolation(int j) {
+    return PENALTY_INTERPOLATION.child(String.valueOf(j));
+  }
+
+  /** Dropout of the discriminator's pass on WGAN-GP's interpolated batch in its update {@code j}. */
+  public static RandomStream penaltyDropout(int j) {
+    return new RandomStream("gp_dropout/" + j);
   }
 
   /** A sub-stream, e.g. one per layer: {@code name + "/" + part}. */

@@ -2,6 +2,7 @@ package io.github.gan4j.recipe;
 
 import io.github.gan4j.Gan;
 import io.github.gan4j.sample.Sampler;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -17,6 +18,8 @@ import java.util.Objects;
  * @param discriminatorOptimizer D's optimizer
  * @param generatorOptimizer G's optimizer
  * @param loss the adversarial loss
+ * @param penalties gradient penalties added to D's loss, at most one of each kind (may be
+ *     empty; copied)
  * @param discriminatorUpdate how D learns from a real and a fake batch
  * @param fakeBatches how G runs when making D's fake batch
  * @param discriminatorSteps D updates per G update, in [1, {@value #MAX_DISCRIMINATOR_STEPS}]
@@ -27,7 +30,7 @@ import java.util.Objects;
  * @param xla whether TensorFlow's XLA JIT compiles the graph
  */
 public record TrainingRecipe(Gan gan, int batchSize, long seed, Optimizer discriminatorOptimizer,
-    Optimizer generatorOptimizer, GanLoss loss, DiscriminatorUpdate discriminatorUpdate, FakeBatches fakeBatches,
+    Optimizer generatorOptimizer, GanLoss loss, List<GradientPenalty> penalties, DiscriminatorUpdate discriminatorUpdate, FakeBatches fakeBatches,
     int discriminatorSteps, Sampler sampler, int intraOpThreads, int interOpThreads, Precision precision,
     boolean xla) {
 
@@ -40,6 +43,7 @@ public record TrainingRecipe(Gan gan, int batchSize, long seed, Optimizer discri
     Objects.requireNonNull(discriminatorOptimizer, "discriminator optimizer");
     Objects.requireNonNull(generatorOptimizer, "generator optimizer");
     Objects.requireNonNull(loss, "loss");
+    penalties = checkPenalties(penalties);
     Objects.requireNonNull(discriminatorUpdate, "discriminator update");
     Objects.requireNonNull(fakeBatches, "fake batches mode");
     Objects.requireNonNull(sampler, "sampler");
@@ -47,6 +51,26 @@ public record TrainingRecipe(Gan gan, int batchSize, long seed, Optimizer discri
     checkBatchSize(batchSize);
     checkDiscriminatorSteps(discriminatorSteps);
     checkThreads(intraOpThreads, interOpThreads);
+  }
+
+  /**
+   * Returns an immutable copy of {@code penalties} after checking that no element is null and
+   * no kind (WGAN-GP, R1, R2) appears twice.
+   *
+   * @throws IllegalArgumentException if a kind appears twice, naming both
+   */
+  public static List<GradientPenalty> checkPenalties(List<GradientPenalty> penalties) {
+    Objects.requireNonNull(penalties, "penalties");
+    List<GradientPenalty> copy = List.copyOf(penalties);   // throws on a null element
+    for (int i = 0; i < copy.size(); i++) {
+      for (int j = 0; j < i; j++) {
+        if (copy.get(i).getClass() == copy.get(j).getClass()) {
+          throw new IllegalArgumentException("gradient penalty " + copy.get(j).describe() + " and "
+              + copy.get(i).describe() + " are of the same kind; give each kind at most once");
+        }
+      }
+    }
+    return copy;
   }
 
   /** Throws unless {@code batchSize} is positive. */

@@ -47,7 +47,7 @@ final class NetworkLowering {
   static final class Pass {
     final Ops tf;
     final Mode mode;
-    final Map<String, Operand<TFloat32>> reads = new LinkedHashMap<>();
+    final Map<String, Operand<TFloat32>> reads;
     final List<Op> statUpdates = new ArrayList<>();
     final RandomKeys keys;
     final RandomStream stream;
@@ -59,6 +59,10 @@ final class NetworkLowering {
      *     {@code <stream>/<network>/<layer>}
      */
     Pass(Ops tf, Mode mode, RandomKeys keys, RandomStream stream) {
+      this(tf, mode, keys, stream, new LinkedHashMap<>());
+    }
+
+    private Pass(Ops tf, Mode mode, RandomKeys keys, RandomStream stream, Map<String, Operand<TFloat32>> reads) {
       if (mode.dropout() && (keys == null || stream == null)) {
         throw new IllegalArgumentException("a pass with dropout needs random keys and a stream");
       }
@@ -66,6 +70,17 @@ final class NetworkLowering {
       this.mode = mode;
       this.keys = keys;
       this.stream = stream;
+      this.reads = reads;
+    }
+
+    /**
+     * A second pass in the same mode that reads the variables through this pass's reads, so
+     * that the gradient of a loss with respect to this pass's reads includes both passes (a
+     * gradient penalty's extra forward pass). Its dropout masks come from {@code stream}; its
+     * BatchNorm statistics updates are collected in its own {@link #statUpdates}.
+     */
+    Pass sharingReads(RandomStream stream) {
+      return new Pass(tf, mode, keys, mode.dropout() ? stream : this.stream, reads);
     }
 
     /** A pass in inference mode: moving BatchNorm statistics, no dropout, no randomness. */

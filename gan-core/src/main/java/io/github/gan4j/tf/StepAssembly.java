@@ -25,9 +25,12 @@ import org.tensorflow.types.TInt64;
  */
 final class StepAssembly {
 
-  /** The ops of one step target; the losses and scores a phase does not compute are null. */
+  /**
+   * The ops of one step target; the losses and scores a phase does not compute are null, and
+   * so is {@code penalty} when the target applies no gradient penalty.
+   */
   record Target(Op done, Operand<TFloat32> dLoss, Operand<TFloat32> gLoss, Operand<TFloat32> dReal,
-      Operand<TFloat32> dFake, Operand<TFloat32> weightNorm) {}
+      Operand<TFloat32> dFake, Operand<TFloat32> penalty, Operand<TFloat32> weightNorm) {}
 
   private final Graph graph;
   private final Ops tf;
@@ -37,13 +40,14 @@ final class StepAssembly {
   private final OptimizerLowering generatorOptimizer;
   private final OptimizerLowering discriminatorOptimizer;
   private final LossLowering loss;
+  private final PenaltyLowering penalties;
   private final LatentLowering latent;
   private final Variable<TInt64> stepCounter;
   private final Placeholder<TFloat32> realInput;
 
   StepAssembly(Graph graph, Ops tf, TrainingRecipe recipe, NetworkLowering generator, NetworkLowering discriminator,
       OptimizerLowering generatorOptimizer, OptimizerLowering discriminatorOptimizer, LossLowering loss,
-      LatentLowering latent, Variable<TInt64> stepCounter, Placeholder<TFloat32> realInput) {
+      PenaltyLowering penalties, LatentLowering latent, Variable<TInt64> stepCounter, Placeholder<TFloat32> realInput) {
     this.graph = graph;
     this.tf = tf;
     this.recipe = recipe;
@@ -52,13 +56,18 @@ final class StepAssembly {
     this.generatorOptimizer = generatorOptimizer;
     this.discriminatorOptimizer = discriminatorOptimizer;
     this.loss = loss;
+    this.penalties = penalties;
     this.latent = latent;
     this.stepCounter = stepCounter;
     this.realInput = realInput;
   }
 
-  /** Builds a step target under the scope {@code name}: D's phases, G's phase, or both. */
-  Target build(boolean trainD, boolean trainG, String name) {
+  /**
+   * Builds a step target under the scope {@code name}: D's phases, G's phase, or both.
+   *
+   * @param penaltySet the gradient penalties D's updates apply ({@link PenaltyLowering#activeAt})
+   */
+  Target build(boolean trainD, boolean trainG, String name, int penaltySet) {
     Ops scope = tf.withSubScope(name);
     RandomKeys keys = new RandomKeys(recipe.seed(), scope.identity(stepCounter));
     int k = recipe.discriminatorSteps();
@@ -66,9 +75,11 @@ final class StepAssembly {
     List<Operand<TFloat32>> dLosses = new ArrayList<>();
     List<Operand<TFloat32>> dReals = new ArrayList<>();
     List<Operand<TFloat32>> dFakes = new ArrayList<>();
+    List<Operand<TFloat32>> dPenalties = new ArrayList<>();
     if (trainD) {
       for (int j = 0; j < k; j++) {
-        Op done = discriminatorPhase(phase(scope, "d" + j, after), keys, j, dLosses, dReals, dFakes);
+        Op done = discriminatorPhase(phase(scope, "d" + j, after), keys, j, penaltySet, dLosses, dReals, dFakes,
+            dPenalties);
         after = List.of(done);
       }
     }
@@ -86,15 +97,22 @@ final class StepAssembly {
     }
     Op done = scope.withControlDependencies(after).withName("done").assignAdd(stepCounter, scope.constant(1L));
     return new Target(done, average(scope, dLosses), gLoss, average(scope, dReals), average(scope, dFakes),
-        weightNorm(scope.withControlDependencies(List.of(done))));
+        average(scope, dPenalties), weightNorm(scope.withControlDependencies(List.of(done))));
   }
 
   private static Ops phase(Ops scope, String name, List<Op> after) {
     return after.isEmpty() ? scope.withSubScope(name) : scope.withSubScope(name).withControlDependencies(after);
   }
 
-  private Op discriminatorPhase(Ops phase, RandomKeys keys, int j,
-      List<Operand<TFloat32>> losses, List<Operand<TFloat32>> reals, List<Operand<TFloat32>> fakes) {
+  /**
+   * D's update {@code j}: on the real and the fake batch, separately or combined. Gradient
+   * penalties join the loss of the update they belong to (see {@link PenaltyLowering}); D's
+   * reported loss excludes them, the sum of the penalties applied is collected in
+   * {@code penaltyValues}.
+   */
+  private Op discriminatorPhase(Ops phase, RandomKeys keys, int j, int penaltySet,
+      List<Operand<TFloat32>> losses, List<Operand<TFloat32>> reals, List<Operand<TFloat32>> fakes,
+      List<Operand<TFloat32>> penaltyValues) {
     int b = recipe.batchSize();
     Shape image = recipe.gan().imageShape();
     int[] begin = new int[image.rank() + 1];
@@ -120,13 +138,20 @@ final class StepAssembly {
       losses.add(combined);
       reals.add(loss.score(phase, realLogits));
       fakes.add(loss.score(phase, fakeLogits));
-      return discriminatorOptimizer.update(graph, dPass, combined, dPass.statUpdates);
+      Operand<TFloat32> penalty = sum(phase, penalties.onRealBatch(phase, penaltySet, real, realLogits),
+          penalties.onFakeBatch(phase, penaltySet, discriminator, dPass, keys, j, real, fake, fakeLogits));
+      if (penalty != null) {
+        penaltyValues.add(penalty);
+      }
+      return discriminatorOptimizer.update(graph, dPass, sum(phase, combined, penalty), dPass.statUpdates);
     }
     NetworkLowering.Pass realPass = new NetworkLowering.Pass(phase, training, keys,
         RandomStream.discriminatorRealDropout(j));
     Operand<TFloat32> realLogits = discriminator.forward(realPass, real);
     Operand<TFloat32> realLoss = loss.discriminatorReal(phase, realLogits);
-    Op realDone = discriminatorOptimizer.update(graph, realPass, realLoss, realPass.statUpdates);
+    Operand<TFloat32> realPenalty = penalties.onRealBatch(phase, penaltySet, real, realLogits);
+    Op realDone = discriminatorOptimizer.update(graph, realPass, sum(phase, realLoss, realPenalty),
+        realPass.statUpdates);
     Ops second = phase.withControlDependencies(List.of(realDone));
     NetworkLowering.Pass fakePass = new NetworkLowering.Pass(second, training, keys,
         RandomStream.discriminatorFakeDropout(j));
@@ -135,7 +160,18 @@ final class StepAssembly {
     losses.add(loss.discriminator(phase, realLoss, fakeLoss));
     reals.add(loss.score(phase, realLogits));
     fakes.add(loss.score(phase, fakeLogits));
-    return discriminatorOptimizer.update(graph, fakePass, fakeLoss, fakePass.statUpdates);
+    Operand<TFloat32> fakePenalty = penalties.onFakeBatch(second, penaltySet, discriminator, fakePass, keys, j, real,
+        fake, fakeLogits);
+    Operand<TFloat32> penalty = sum(phase, realPenalty, fakePenalty);
+    if (penalty != null) {
+      penaltyValues.add(penalty);
+    }
+    return discriminatorOptimizer.update(graph, fakePass, sum(phase, fakeLoss, fakePenalty), fakePass.statUpdates);
+  }
+
+  /** {@code a + b}, where a null operand counts as absent (null if both are). */
+  private static Operand<TFloat32> sum(Ops tf, Operand<TFloat32> a, Operand<TFloat32> b) {
+    return a == null ? b : b == null ? a : tf.math.add(a, b);
   }
 
   /** Sum of squares of every weight after the update: not finite as soon as one weight is not. */

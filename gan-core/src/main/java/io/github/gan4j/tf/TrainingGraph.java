@@ -8,10 +8,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
+import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
@@ -27,9 +31,14 @@ import org.tensorflow.types.TInt64;
  * <p>Internal: not part of gan4j's public API and not exported by the module; use
  * {@code io.github.gan4j.train.Trainer}.
  *
- * <p>The graph holds three targets: a full step (k discriminator updates, then one
+ * <p>The graph holds three kinds of targets: a full step (k discriminator updates, then one
  * generator update through the frozen discriminator, then the step counter), and a
- * discriminator-only and a generator-only step for custom schedules.
+ * discriminator-only and a generator-only step for custom schedules. With lazy gradient
+ * penalties ({@code GradientPenalty.every(n)}) there is one full and one discriminator-only
+ * target per set of penalties a step can apply ({@link PenaltyLowering}), and each run picks
+ * the one for the current step, so steps without a penalty pay no second-order backward pass.
+ * The choice depends only on the step counter, which is checkpointed, so resumed runs pick
+ * what an uninterrupted run would.
  */
 public final class TrainingGraph implements AutoCloseable {
   private final TrainingRecipe recipe;
@@ -43,11 +52,16 @@ public final class TrainingGraph implements AutoCloseable {
   private final Placeholder<TFloat32> realInput;
   private final Placeholder<TFloat32> sampleLatent;
   private final Operand<TFloat32> sampleImages;
-  private final StepAssembly.Target fullStep;
-  private final StepAssembly.Target discriminatorOnly;
+  private final PenaltyLowering penalties;
+  private final Map<Integer, StepAssembly.Target> fullSteps = new HashMap<>();
+  private final Map<Integer, StepAssembly.Target> discriminatorOnly = new HashMap<>();
   private final StepAssembly.Target generatorOnly;
+  /** The step counter's value: 0 in a fresh graph, read back on restore, counted by each run. */
+  private long step;
   private final GraphSession session;
   private boolean closed;
+
+  private static final Pattern NO_GRADIENT = Pattern.compile("No gradient defined for op: ([A-Za-z0-9_]+)");
 
   static {
     OneDnn.prepare();   // before this class first touches TensorFlow
@@ -73,11 +87,25 @@ public final class TrainingGraph implements AutoCloseable {
           org.tensorflow.ndarray.Shape.of(gan.imageShape().withBatch((long) k * recipe.batchSize()))));
       this.latent = new LatentLowering(tf, recipe.sampler(), recipe.batchSize(), gan.latentDim(), k);
 
+      this.penalties = new PenaltyLowering(recipe.penalties());
       StepAssembly steps = new StepAssembly(graph, tf, recipe, generator, discriminator, generatorOptimizer,
-          discriminatorOptimizer, new LossLowering(recipe.loss()), latent, stepCounter, realInput);
-      this.fullStep = steps.build(true, true, "train_step");
-      this.discriminatorOnly = steps.build(true, false, "train_discriminator");
-      this.generatorOnly = steps.build(false, true, "train_generator");
+          discriminatorOptimizer, new LossLowering(recipe.loss()), penalties, latent, stepCounter, realInput);
+      List<Integer> sets = penalties.activeSets();
+      try {
+        for (int i = 0; i < sets.size(); i++) {
+          String suffix = i == 0 ? "" : "_penalties" + sets.get(i);
+          fullSteps.put(sets.get(i), steps.build(true, true, "train_step" + suffix, sets.get(i)));
+          discriminatorOnly.put(sets.get(i), steps.build(true, false, "train_discriminator" + suffix, sets.get(i)));
+        }
+      } catch (TensorFlowException e) {
+        Matcher m = NO_GRADIENT.matcher(String.valueOf(e.getMessage()));
+        if (recipe.penalties().isEmpty() || !m.find()) {
+          throw e;
+        }
+        throw new IllegalArgumentException(PenaltyLowering.missingSecondOrderGradient(gan.discriminator(),
+            recipe.penalties(), m.group(1)), e);
+      }
+      this.generatorOnly = steps.build(false, true, "train_generator", 0);
 
       this.sampleLatent = tf.withName("sample_latent").placeholder(TFloat32.class,
           Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1, gan.latentDim())));
@@ -114,19 +142,24 @@ public final class TrainingGraph implements AutoCloseable {
    */
   public StepResult step(float[] real, float[] noise) {
     checkOpen();
-    return session.run(fullStep, feeds(real, noise), null);
+    return counted(session.run(fullSteps.get(penalties.activeAt(step)), feeds(real, noise), null));
+  }
+
+  private StepResult counted(StepResult result) {
+    step++;
+    return result;
   }
 
   /** Runs k discriminator updates only; the generator's loss of the result is NaN. */
   public StepResult discriminatorStep(float[] real, float[] noise) {
     checkOpen();
-    return session.run(discriminatorOnly, feeds(real, noise), null);
+    return counted(session.run(discriminatorOnly.get(penalties.activeAt(step)), feeds(real, noise), null));
   }
 
   /** Runs one generator update only; only the generator's loss of the result is a number. */
   public StepResult generatorStep(float[] noise) {
     checkOpen();
-    return session.run(generatorOnly, feeds(null, noise), null);
+    return counted(session.run(generatorOnly, feeds(null, noise), null));
   }
 
   /**
@@ -136,7 +169,9 @@ public final class TrainingGraph implements AutoCloseable {
    */
   public Map<String, long[]> profileStep(float[] real, float[] noise) {
     checkOpen();
-    return session.profile(fullStep, feeds(real, noise));
+    Map<String, long[]> profile = session.profile(fullSteps.get(penalties.activeAt(step)), feeds(real, noise));
+    step++;
+    return profile;
   }
 
   private List<GraphSession.Feed> feeds(float[] real, float[] noise) {
@@ -185,6 +220,7 @@ public final class TrainingGraph implements AutoCloseable {
   public void restore(Path dir) {
     checkOpen();
     session.restore(dir);
+    step = session.read(stepCounter);
   }
 
   /**

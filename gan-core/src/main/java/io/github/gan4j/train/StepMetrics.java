@@ -3,25 +3,44 @@ package io.github.gan4j.train;
 /**
  * What one training step measured.
  *
+ * <p>What {@code dReal} and {@code dFake} are depends on the loss
+ * ({@link io.github.gan4j.recipe.GanLoss#outputs()}): for the cross-entropy losses
+ * (non-saturating, minimax, and custom losses that say so) they are D's mean probability of
+ * "real", {@code mean sigmoid(D(x))} and {@code mean sigmoid(D(G(z)))}, in [0, 1]; for least
+ * squares, hinge and Wasserstein they are D's (the critic's) mean raw scores, unbounded.
+ *
  * @param step the step number, counting from 1 (the step just finished)
- * @param dLoss discriminator loss: mean of its cross-entropy on the real and the generated batch
- *     (NaN after a generator-only step)
+ * @param dLoss discriminator loss: {@code termWeight * (real term + fake term)} of the loss
+ *     (for cross-entropy, the mean over the real and the generated batch), averaged over the
+ *     step's D updates; gradient penalties are not included (see {@code penalty}). NaN after a
+ *     generator-only step
  * @param gLoss generator loss (NaN after a discriminator-only step)
- * @param dReal mean D(x) on the real batch, as a probability (before D's update)
- * @param dFake mean D(G(z)) on the generated batch, as a probability (before D's update)
+ * @param dReal mean D(x) on the real batch, before D's update: a probability for
+ *     cross-entropy losses, a raw score otherwise
+ * @param dFake mean D(G(z)) on the generated batch, before D's update, read as {@code dReal}
+ * @param penalty the gradient penalties D minimized on top of {@code dLoss} in this step:
+ *     their values as added to D's loss (lazy ones multiplied by their interval), summed over
+ *     the penalties and averaged over the step's D updates. NaN when the step applied none
+ *     (no penalty configured, a lazy penalty's off step, or a generator-only step)
  * @param stepNanos wall-clock time of the step, feeding and fetching included
  * @param weightsFinite whether every weight of both networks is a finite number after the step
  */
-public record StepMetrics(long step, float dLoss, float gLoss, float dReal, float dFake, long stepNanos,
-    boolean weightsFinite) {
+public record StepMetrics(long step, float dLoss, float gLoss, float dReal, float dFake, float penalty,
+    long stepNanos, boolean weightsFinite) {
+
+  /** Metrics of a step that applied no gradient penalty ({@code penalty} NaN). */
+  public StepMetrics(long step, float dLoss, float gLoss, float dReal, float dFake, long stepNanos,
+      boolean weightsFinite) {
+    this(step, dLoss, gLoss, dReal, dFake, Float.NaN, stepNanos, weightsFinite);
+  }
 
   /**
-   * Whether the step is sound: every weight finite after it, no loss infinite, and at least
-   * one loss a number. (A half-step reports the loss it did not compute as NaN; a NaN in a
-   * loss it did compute reaches the weights through the gradients.)
+   * Whether the step is sound: every weight finite after it, no loss or penalty infinite, and
+   * at least one loss a number. (A half-step reports the loss it did not compute as NaN; a NaN
+   * in a loss or penalty it did compute reaches the weights through the gradients.)
    */
   public boolean finite() {
-    return weightsFinite && !Float.isInfinite(dLoss) && !Float.isInfinite(gLoss)
+    return weightsFinite && !Float.isInfinite(dLoss) && !Float.isInfinite(gLoss) && !Float.isInfinite(penalty)
         && !(Float.isNaN(dLoss) && Float.isNaN(gLoss));
   }
 

@@ -7,6 +7,7 @@ import io.github.gan4j.sample.Sampler;
 import io.github.gan4j.recipe.DiscriminatorUpdate;
 import io.github.gan4j.recipe.FakeBatches;
 import io.github.gan4j.recipe.GanLoss;
+import io.github.gan4j.recipe.GradientPenalty;
 import io.github.gan4j.recipe.Optimizer;
 import io.github.gan4j.recipe.Precision;
 import io.github.gan4j.recipe.RandomStream;
@@ -247,7 +248,7 @@ public final class Trainer implements AutoCloseable {
   }
 
   private StepMetrics metrics(StepResult r, long start) {
-    return new StepMetrics(step, r.dLoss(), r.gLoss(), r.dReal(), r.dFake(), System.nanoTime() - start,
+    return new StepMetrics(step, r.dLoss(), r.gLoss(), r.dReal(), r.dFake(), r.penalty(), System.nanoTime() - start,
         r.weightsFinite());
   }
 
@@ -395,6 +396,7 @@ public final class Trainer implements AutoCloseable {
     private Optimizer discriminatorOptimizer = Optimizer.adam();
     private Optimizer generatorOptimizer = Optimizer.adam();
     private GanLoss loss = GanLoss.nonSaturating();
+    private List<GradientPenalty> penalties = List.of();
     private DiscriminatorUpdate discriminatorUpdate = DiscriminatorUpdate.SEPARATE_BATCHES;
     private FakeBatches fakeBatches = FakeBatches.INFERENCE_MODE;
     private int discriminatorSteps = 1;
@@ -440,6 +442,30 @@ public final class Trainer implements AutoCloseable {
     /** The adversarial loss (default {@link GanLoss#nonSaturating()}, the reference's); see {@link GanLoss} for the others. */
     public Builder loss(GanLoss loss) {
       this.loss = Objects.requireNonNull(loss, "loss");
+      return this;
+    }
+
+    /**
+     * The gradient penalties added to D's loss (default none), replacing any given before;
+     * at most one of each kind, e.g. {@code penalty(GradientPenalty.wganGp())} with
+     * {@link GanLoss#wasserstein()}, or {@code penalty(GradientPenalty.r1(10f).every(16))}.
+     * With separate real and fake updates, R1 joins the real update and R2 and WGAN-GP the
+     * fake update; with {@link DiscriminatorUpdate#COMBINED_BATCH} all join the one update.
+     * A lazy penalty ({@link GradientPenalty#every(int)}) is applied on steps whose number
+     * before the step is a multiple of its interval (0, n, 2n, ...), scaled by n, and other
+     * steps skip its second-order backward pass. The discriminator must use only ops with a
+     * second derivative in TensorFlow: LeakyReLU or linear activations, no BatchNorm
+     * ({@link #build()} explains otherwise).
+     *
+     * @throws IllegalArgumentException if a kind is given twice
+     */
+    public Builder penalty(GradientPenalty... penalties) {
+      return penalties(List.of(penalties));
+    }
+
+    /** As {@link #penalty(GradientPenalty...)}, from a list. */
+    public Builder penalties(List<GradientPenalty> penalties) {
+      this.penalties = TrainingRecipe.checkPenalties(penalties);
       return this;
     }
 
@@ -499,11 +525,17 @@ public final class Trainer implements AutoCloseable {
 
     /** The configuration so far as a plain value, without building anything native. */
     public TrainingRecipe recipe() {
-      return new TrainingRecipe(gan, batchSize, seed, discriminatorOptimizer, generatorOptimizer, loss,
+      return new TrainingRecipe(gan, batchSize, seed, discriminatorOptimizer, generatorOptimizer, loss, penalties,
           discriminatorUpdate, fakeBatches, discriminatorSteps, sampler, intraOpThreads, interOpThreads, precision, xla);
     }
 
-    /** Builds the graph and opens a session: allocates native memory, so close the trainer. */
+    /**
+     * Builds the graph and opens a session: allocates native memory, so close the trainer.
+     *
+     * @throws IllegalArgumentException if gradient penalties are configured and the
+     *     discriminator uses an op TensorFlow cannot differentiate twice (ReLU, tanh or sigmoid
+     *     activations, BatchNorm); the message names the layers and the fix
+     */
     public Trainer build() {
       return new Trainer(recipe());
     }

@@ -38,6 +38,16 @@ class ReadmeTest {
   }
 
   @Test
+  void readmeLossesAndPenalties_areTheCompiledExample() throws IOException {
+    String source = Files.readString(ROOT.resolve(
+        "gan-examples/src/main/java/io/github/gan4j/examples/TrainingOptions.java"));
+    String marked = source.split("// BEGIN README LOSSES\n")[1].split("    // END README LOSSES")[0];
+    String dedented = marked.lines().map(l -> l.startsWith("    ") ? l.substring(4) : l)
+        .collect(Collectors.joining("\n"));
+    assertThat(Files.readString(ROOT.resolve("README.md"))).contains("```java\n" + dedented + "\n```");
+  }
+
+  @Test
   void ciRunsTheTestCommandTheReadmeGives() throws IOException {
     String readme = Files.readString(ROOT.resolve("README.md"));
     String ci = Files.readString(ROOT.resolve(".ci/run"));

@@ -158,6 +158,19 @@ final class GraphSession implements AutoCloseable {
     }
   }
 
+  /** The values of float scalars, in order. */
+  float[] scalars(List<Operand<TFloat32>> scalars) {
+    Session.Runner runner = session.runner();
+    scalars.forEach(runner::fetch);
+    try (Result r = runner.run()) {
+      float[] out = new float[scalars.size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = ((TFloat32) r.get(i)).getFloat();
+      }
+      return out;
+    }
+  }
+
   /** Current values of float (and int64 scalar) variables, by op name; int64 values as one-element arrays. */
   Map<String, float[]> values(List<Variable<?>> variables) {
     Map<String, float[]> out = new LinkedHashMap<>();

@@ -43,6 +43,7 @@ public final class TrainingGraph implements AutoCloseable {
   private final Placeholder<TFloat32> realInput;
   private final Placeholder<TFloat32> sampleLatent;
   private final Operand<TFloat32> sampleImages;
+  private final List<Operand<TFloat32>> learningRates;
   private final StepAssembly.Target fullStep;
   private final StepAssembly.Target discriminatorOnly;
   private final StepAssembly.Target generatorOnly;
@@ -63,10 +64,12 @@ public final class TrainingGraph implements AutoCloseable {
       Ops tf = Ops.create(graph);
       this.generator = new NetworkLowering(tf, gan.generator(), recipe.seed());
       this.discriminator = new NetworkLowering(tf, gan.discriminator(), recipe.seed());
-      Ops optimizers = tf.withInitScope().withSubScope("optimizer");
-      this.generatorOptimizer = new OptimizerLowering(optimizers, recipe.generatorOptimizer(), generator);
-      this.discriminatorOptimizer = new OptimizerLowering(optimizers, recipe.discriminatorOptimizer(), discriminator);
       this.stepCounter = tf.withInitScope().withName("step").variable(tf.withInitScope().constant(0L));
+      Ops optimizers = tf.withInitScope().withSubScope("optimizer");
+      this.generatorOptimizer = new OptimizerLowering(optimizers, recipe.generatorOptimizer(),
+          recipe.generatorSchedule(), stepCounter, generator);
+      this.discriminatorOptimizer = new OptimizerLowering(optimizers, recipe.discriminatorOptimizer(),
+          recipe.discriminatorSchedule(), stepCounter, discriminator);
 
       int k = recipe.discriminatorSteps();
       this.realInput = tf.withName("real_images").placeholder(TFloat32.class, Placeholder.shape(
@@ -78,6 +81,10 @@ public final class TrainingGraph implements AutoCloseable {
       this.fullStep = steps.build(true, true, "train_step");
       this.discriminatorOnly = steps.build(true, false, "train_discriminator");
       this.generatorOnly = steps.build(false, true, "train_generator");
+
+      Ops rates = tf.withSubScope("learning_rate");
+      this.learningRates = List.of(discriminatorOptimizer.learningRate(rates.withSubScope("discriminator")),
+          generatorOptimizer.learningRate(rates.withSubScope("generator")));
 
       this.sampleLatent = tf.withName("sample_latent").placeholder(TFloat32.class,
           Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1, gan.latentDim())));
@@ -161,6 +168,15 @@ public final class TrainingGraph implements AutoCloseable {
   public long stepCount() {
     checkOpen();
     return session.read(stepCounter);
+  }
+
+  /**
+   * The learning rates the next step's updates use: {discriminator, generator}, each the
+   * optimizer's rate times its schedule's multiplier at the current step, in float32.
+   */
+  public float[] learningRates() {
+    checkOpen();
+    return session.scalars(learningRates);
   }
 
   /** Current values of all float variables (weights, BatchNorm statistics, optimizer slots), by name. */

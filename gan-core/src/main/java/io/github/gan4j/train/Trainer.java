@@ -7,6 +7,7 @@ import io.github.gan4j.sample.Sampler;
 import io.github.gan4j.recipe.DiscriminatorUpdate;
 import io.github.gan4j.recipe.FakeBatches;
 import io.github.gan4j.recipe.GanLoss;
+import io.github.gan4j.recipe.LearningRateSchedule;
 import io.github.gan4j.recipe.Optimizer;
 import io.github.gan4j.recipe.Precision;
 import io.github.gan4j.recipe.RandomStream;
@@ -327,6 +328,23 @@ public final class Trainer implements AutoCloseable {
   }
 
   /**
+   * The learning rates of the two networks' next updates: each optimizer's learning rate
+   * times its schedule's multiplier at the current step, as the graph computes them (float32).
+   */
+  public LearningRates learningRates() {
+    float[] r = graph.learningRates();
+    return new LearningRates(r[0], r[1]);
+  }
+
+  /**
+   * The learning rates in effect at one step.
+   *
+   * @param discriminator the discriminator's learning rate
+   * @param generator the generator's learning rate
+   */
+  public record LearningRates(float discriminator, float generator) {}
+
+  /**
    * Current values of every variable, by name: weights ({@code generator/conv2d/kernel}),
    * BatchNorm statistics, optimizer state ({@code optimizer/discriminator/...}). For
    * inspection and tests; int counters are returned as one-element arrays.
@@ -403,6 +421,8 @@ public final class Trainer implements AutoCloseable {
     private int interOpThreads = 0;
     private Precision precision = Precision.FLOAT32;
     private boolean xla = false;
+    private LearningRateSchedule discriminatorSchedule = LearningRateSchedule.constant();
+    private LearningRateSchedule generatorSchedule = LearningRateSchedule.constant();
 
     private Builder(Gan gan) {
       this.gan = gan;
@@ -434,6 +454,28 @@ public final class Trainer implements AutoCloseable {
     /** The generator's optimizer (default Adam with Keras's defaults). */
     public Builder generatorOptimizer(Optimizer optimizer) {
       this.generatorOptimizer = Objects.requireNonNull(optimizer, "generator optimizer");
+      return this;
+    }
+
+    /**
+     * The same learning-rate schedule for both networks (default {@link LearningRateSchedule#constant()}):
+     * the rate of each update is the optimizer's learning rate times {@code schedule.multiplier(step)}.
+     * It is computed in-graph from the checkpointed step counter, so a restored run continues
+     * the schedule exactly.
+     */
+    public Builder learningRateSchedule(LearningRateSchedule schedule) {
+      return discriminatorSchedule(schedule).generatorSchedule(schedule);
+    }
+
+    /** The discriminator's learning-rate schedule (default constant); see {@link #learningRateSchedule}. */
+    public Builder discriminatorSchedule(LearningRateSchedule schedule) {
+      this.discriminatorSchedule = Objects.requireNonNull(schedule, "discriminator learning-rate schedule");
+      return this;
+    }
+
+    /** The generator's learning-rate schedule (default constant); see {@link #learningRateSchedule}. */
+    public Builder generatorSchedule(LearningRateSchedule schedule) {
+      this.generatorSchedule = Objects.requireNonNull(schedule, "generator learning-rate schedule");
       return this;
     }
 
@@ -500,7 +542,8 @@ public final class Trainer implements AutoCloseable {
     /** The configuration so far as a plain value, without building anything native. */
     public TrainingRecipe recipe() {
       return new TrainingRecipe(gan, batchSize, seed, discriminatorOptimizer, generatorOptimizer, loss,
-          discriminatorUpdate, fakeBatches, discriminatorSteps, sampler, intraOpThreads, interOpThreads, precision, xla);
+          discriminatorUpdate, fakeBatches, discriminatorSteps, sampler, intraOpThreads, interOpThreads, precision, xla,
+          discriminatorSchedule, generatorSchedule);
     }
 
     /** Builds the graph and opens a session: allocates native memory, so close the trainer. */

@@ -1,5 +1,7 @@
 package io.github.gan4j.layers;
 
+import java.util.Objects;
+
 /**
  * One variable a layer owns, as Keras would create it.
  *
@@ -8,18 +10,49 @@ package io.github.gan4j.layers;
  * @param shape full shape of the variable
  * @param trainable whether an optimizer updates it (BatchNorm moving statistics are not
  *     trainable: they are updated by the layer itself during the owning network's step)
- * @param init how it is initialized
+ * @param initializer how it is initialized
  */
-public record WeightSpec(String name, Shape shape, boolean trainable, Init init) {
+public record WeightSpec(String name, Shape shape, boolean trainable, Initializer initializer) {
 
-  /** Initializers, with Keras's defaults for each kind of weight. */
+  /** Validates the arguments. */
+  public WeightSpec {
+    Objects.requireNonNull(name, "weight name");
+    Objects.requireNonNull(shape, "weight shape");
+    Objects.requireNonNull(initializer, "weight initializer");
+  }
+
+  /**
+   * A weight with one of the initializers of the former enumeration.
+   *
+   * @deprecated use {@link #WeightSpec(String, Shape, boolean, Initializer)} with an {@link Initializer}
+   */
+  @Deprecated
+  public WeightSpec(String name, Shape shape, boolean trainable, Init init) {
+    this(name, shape, trainable, init.initializer());
+  }
+
+  /**
+   * The initializers before {@link Initializer}.
+   *
+   * @deprecated use {@link Initializer}
+   */
+  @Deprecated
   public enum Init {
-    /** Glorot (Xavier) uniform: U(-l, l) with {@code l = sqrt(6 / (fanIn + fanOut))}. */
+    /** Glorot (Xavier) uniform. */
     GLOROT_UNIFORM,
     /** All zeros. */
     ZEROS,
     /** All ones. */
-    ONES
+    ONES;
+
+    /** The same initializer as an {@link Initializer}. */
+    public Initializer initializer() {
+      return switch (this) {
+        case GLOROT_UNIFORM -> Initializer.glorotUniform();
+        case ZEROS -> Initializer.zeros();
+        case ONES -> Initializer.ones();
+      };
+    }
   }
 
   /** Number of scalar parameters. */

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -199,8 +200,30 @@ public final class TrainingGraph implements AutoCloseable {
 
   /** Restores every variable from a directory written by {@link #save}. */
   public void restore(Path dir) {
+    restore(dir, Set.of());
+  }
+
+  /**
+   * Restores from a directory written by {@link #save}, except the optimizer state of the
+   * networks named in {@code freshOptimizers} ({@code discriminator}, {@code generator}), which
+   * is set to its initial values (zero moments, update count 0).
+   */
+  public void restore(Path dir, Set<String> freshOptimizers) {
     checkOpen();
-    session.restore(dir);
+    if (freshOptimizers.isEmpty()) {
+      session.restore(dir);
+      return;
+    }
+    List<Variable<?>> restored = new ArrayList<>();
+    restored.addAll(generator.variables().values());
+    restored.addAll(discriminator.variables().values());
+    for (OptimizerLowering o : List.of(generatorOptimizer, discriminatorOptimizer)) {
+      if (!freshOptimizers.contains(o.network().network().name())) {
+        restored.addAll(o.variables());
+      }
+    }
+    restored.add(stepCounter);
+    session.restore(dir, restored);
   }
 
   /**

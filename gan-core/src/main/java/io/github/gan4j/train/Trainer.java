@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
 
 /**
  * Trains a {@link Gan} with the frozen-discriminator procedure on a TensorFlow graph:
@@ -372,15 +374,26 @@ public final class Trainer implements AutoCloseable {
   /**
    * Restores the state saved by {@link #save} into this trainer, which must be configured
    * for the same model. The manifest and the checksum of every file are verified before
-   * TensorFlow reads anything. With the same batch size and seed, continuing gives
-   * bit-identical results to never having stopped.
+   * TensorFlow reads anything. With the same configuration, continuing gives bit-identical
+   * results to never having stopped.
+   *
+   * <p>A trainer configured differently from the checkpoint's manifest is told so: a different
+   * batch size, seed, optimizer setting (such as a lower learning rate) or learning-rate
+   * schedule is logged as a warning on the {@code System.Logger} {@code io.github.gan4j}, naming
+   * both values, and training continues with this trainer's configuration. An optimizer of
+   * another kind (Adam in the checkpoint, RMSprop now) is refused, because their state differs,
+   * unless {@link RestoreOption#ALLOW_OPTIMIZER_CHANGE} is given: then the weights are restored
+   * and that optimizer starts from fresh state.
    *
    * @throws CheckpointException if {@code dir} holds no complete gan4j checkpoint, one of
-   *     another model, or a damaged one (the message names the file)
+   *     another model, a damaged one (the message names the file), or one of another optimizer
+   *     kind without {@link RestoreOption#ALLOW_OPTIMIZER_CHANGE}
    */
-  public void restore(Path dir) {
-    CheckpointFormat.verify(dir, gan);
-    graph.restore(dir);
+  public void restore(Path dir, RestoreOption... options) {
+    boolean allowOptimizerChange = List.of(options).contains(RestoreOption.ALLOW_OPTIMIZER_CHANGE);
+    Properties manifest = CheckpointFormat.verify(dir, gan);
+    Set<String> fresh = CheckpointFormat.compare(dir, manifest, recipe, allowOptimizerChange);
+    graph.restore(dir, fresh);
     step = graph.stepCount();
   }
 

@@ -415,4 +415,58 @@ class OptimizerOptionsTest {
       }
     }
   }
+
+  @Nested
+  class ReadmeSnippet {
+    static String between(String text, String begin, String end) {
+      String marked = text.split(begin + "\n")[1].split(end)[0];
+      return marked.lines().map(l -> l.length() >= 6 ? l.substring(6) : l.strip())
+          .collect(java.util.stream.Collectors.joining("\n"));
+    }
+
+    @Test
+    void readmeTrainingOptions_isThisCompiledCode(@TempDir Path checkpoint) throws java.io.IOException {
+      Path root = Path.of("..").toAbsolutePath().normalize();
+      String source = java.nio.file.Files.readString(root.resolve(
+          "gan-tests/src/test/java/io/github/gan4j/tests/OptimizerOptionsTest.java"));
+      String readme = java.nio.file.Files.readString(root.resolve("README.md"));
+      for (String part : List.of("OPTIMIZER OPTIONS", "RESTORE OPTIONS")) {
+        String code = between(source, "// BEGIN README " + part, "      // END README " + part);
+        assertThat(readme).as(part).contains("```java\n" + code + "\n```");
+      }
+      Dataset data = Fixtures.squares();
+      // BEGIN README OPTIMIZER OPTIONS
+      Gan gan = GanBuilder.forImages(8, 8, 1).latentDim(16)
+          .generator(
+              dense(4 * 4 * 32).kernelInitializer(Initializer.normal(0.02f)), reshape(4, 4, 32), leakyRelu(0.2f),
+              conv2dTranspose(1, 4).strides(2).padding(SAME).activation(TANH)
+                  .kernelInitializer(Initializer.normal(0.02f)))
+          .discriminator(
+              conv2d(32, 4).strides(2).padding(SAME).kernelInitializer(Initializer.heNormal()), leakyRelu(0.2f),
+              flatten(), dense(1))
+          .build();
+      try (Trainer trainer = Trainer.of(gan)
+          .loss(GanLoss.wasserstein())
+          .discriminatorSteps(5)
+          .discriminatorOptimizer(Optimizer.rmsProp().learningRate(5e-5f).clipWeights(0.01f))
+          .generatorOptimizer(Optimizer.rmsProp().learningRate(5e-5f))
+          .learningRateSchedule(LearningRateSchedule.cosine(10_000, 0.1f).withWarmup(500))
+          .build()) {
+        trainer.step(data);
+        Trainer.LearningRates rates = trainer.learningRates();   // 5e-5 * 2/500 each, at step 1
+        trainer.save(checkpoint);
+      }
+      // END README OPTIMIZER OPTIONS
+      // BEGIN README RESTORE OPTIONS
+      try (Trainer slower = Trainer.of(gan).loss(GanLoss.wasserstein()).discriminatorSteps(5)
+          .optimizer(Optimizer.rmsProp().learningRate(1e-5f)).build()) {
+        slower.restore(checkpoint);   // warns: learning rates, schedules and clipping differ; continues
+      }
+      try (Trainer adam = Trainer.of(gan).loss(GanLoss.wasserstein()).discriminatorSteps(5)
+          .optimizer(Optimizer.adam().learningRate(1e-4f).beta1(0.5f)).build()) {
+        adam.restore(checkpoint, RestoreOption.ALLOW_OPTIMIZER_CHANGE);   // weights kept, Adam starts fresh
+      }
+      // END README RESTORE OPTIONS
+    }
+  }
 }

@@ -221,7 +221,7 @@ public final class GanBuilder {
           : w.name() == null || !w.name().matches(NAME_PATTERN) ? "declares a weight named " + quote(w.name())
           : !names.add(w.name()) ? "declares two weights named '" + w.name() + "'"
           : w.shape() == null ? "declares the weight '" + w.name() + "' without a shape"
-          : w.init() == null ? "declares the weight '" + w.name() + "' without an initializer"
+          : w.initializer() == null ? "declares the weight '" + w.name() + "' without an initializer"
           : null;
       if (problem != null) {
         throw new GanConfigurationException(network, i, l.describe(), in, where + " " + problem + ".", null,

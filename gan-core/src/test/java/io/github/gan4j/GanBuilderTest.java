@@ -19,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.gan4j.layers.Layer;
+import io.github.gan4j.layers.Initializer;
 import io.github.gan4j.layers.Shape;
 import io.github.gan4j.layers.WeightSpec;
 import java.util.List;
@@ -353,8 +354,8 @@ class GanBuilderTest {
       @Override
       public List<WeightSpec> weights(Shape in) {
         return weights != null ? weights : List.of(
-            new WeightSpec("gamma", Shape.of(in.last()), true, WeightSpec.Init.ONES),
-            new WeightSpec("offset", Shape.of(in.last()), false, WeightSpec.Init.ZEROS));
+            new WeightSpec("gamma", Shape.of(in.last()), true, Initializer.ones()),
+            new WeightSpec("offset", Shape.of(in.last()), false, Initializer.zeros()));
       }
     }
 
@@ -427,7 +428,7 @@ class GanBuilderTest {
 
     @Test
     void build_customLayerWithTwoWeightsOfOneName_isRefused() {
-      WeightSpec w = new WeightSpec("w", Shape.of(8), true, WeightSpec.Init.ONES);
+      WeightSpec w = new WeightSpec("w", Shape.of(8), true, Initializer.ones());
       assertThatThrownBy(() -> withD(new Scale(null, "scale", "scale()", false, List.of(w, w))).build())
           .isInstanceOf(GanConfigurationException.class)
           .hasMessageContaining("discriminator[1] scale() declares two weights named 'w'")
@@ -436,7 +437,7 @@ class GanBuilderTest {
 
     @Test
     void build_customLayerWithAnUnusableWeightName_isRefused() {
-      WeightSpec w = new WeightSpec("_w/x", Shape.of(8), true, WeightSpec.Init.ONES);
+      WeightSpec w = new WeightSpec("_w/x", Shape.of(8), true, Initializer.ones());
       assertThatThrownBy(() -> withD(new Scale(null, "scale", "scale()", false, List.of(w))).build())
           .isInstanceOf(GanConfigurationException.class)
           .hasMessageContaining("declares a weight named '_w/x'");

@@ -68,10 +68,10 @@ public record BatchNorm(float momentum, float epsilon, String name) implements L
   public List<WeightSpec> weights(Shape input) {
     Shape c = Shape.of(input.last());
     return List.of(
-        new WeightSpec("gamma", c, true, WeightSpec.Init.ONES),
-        new WeightSpec("beta", c, true, WeightSpec.Init.ZEROS),
-        new WeightSpec("moving_mean", c, false, WeightSpec.Init.ZEROS),
-        new WeightSpec("moving_variance", c, false, WeightSpec.Init.ONES));
+        new WeightSpec("gamma", c, true, Initializer.ones()),
+        new WeightSpec("beta", c, true, Initializer.zeros()),
+        new WeightSpec("moving_mean", c, false, Initializer.zeros()),
+        new WeightSpec("moving_variance", c, false, Initializer.ones()));
   }
 
   @Override

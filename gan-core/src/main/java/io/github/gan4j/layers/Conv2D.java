@@ -9,7 +9,8 @@ import java.util.List;
  * <p>Shape: {@code (h, w, c) -> (h', w', filters)} with, per spatial dimension,
  * {@code h' = floor((h - kernelSize) / strides) + 1} for {@link Padding#VALID} (the default)
  * and {@code h' = ceil(h / strides)} for {@link Padding#SAME}.
- * Weights: kernel {@code (k, k, c, filters)} (Glorot uniform), bias {@code (filters)} (zeros).
+ * Weights: kernel {@code (k, k, c, filters)} ({@link #kernelInitializer}, Glorot uniform
+ * by default), bias {@code (filters)} (zeros).
  * Parameters: {@code k * k * c * filters + filters}.
  *
  * @param filters number of output channels, positive
@@ -20,10 +21,11 @@ import java.util.List;
  * @param activation activation of the output (default {@link Activation#LINEAR})
  * @param useBias whether a bias is added (default {@code true})
  * @param name layer name, or {@code null} for the default
+ * @param kernelInitializer how the kernel starts (default {@link Initializer#glorotUniform()})
  */
 public record Conv2D(
     int filters, int kernelSize, int strides, Padding padding, Activation activation,
-    boolean useBias, String name) implements Layer {
+    boolean useBias, String name, Initializer kernelInitializer) implements Layer {
 
   /** Validates the arguments. */
   public Conv2D {
@@ -34,31 +36,49 @@ public record Conv2D(
       throw new IllegalArgumentException("conv2d padding and activation must not be null");
     }
     Layer.validName(name);
+    if (kernelInitializer == null) {
+      throw new IllegalArgumentException("conv2d kernelInitializer must not be null;"
+          + " the default is Initializer.glorotUniform()");
+    }
+  }
+
+  /** This layer with Keras's default kernel initializer, Glorot uniform. */
+  public Conv2D(int filters, int kernelSize, int strides, Padding padding, Activation activation,
+      boolean useBias, String name) {
+    this(filters, kernelSize, strides, padding, activation, useBias, name, Initializer.glorotUniform());
   }
 
   /** This layer with other strides. */
   public Conv2D strides(int strides) {
-    return new Conv2D(filters, kernelSize, strides, padding, activation, useBias, name);
+    return new Conv2D(filters, kernelSize, strides, padding, activation, useBias, name, kernelInitializer);
   }
 
   /** This layer with another padding. */
   public Conv2D padding(Padding padding) {
-    return new Conv2D(filters, kernelSize, strides, padding, activation, useBias, name);
+    return new Conv2D(filters, kernelSize, strides, padding, activation, useBias, name, kernelInitializer);
   }
 
   /** This layer with another activation. */
   public Conv2D activation(Activation activation) {
-    return new Conv2D(filters, kernelSize, strides, padding, activation, useBias, name);
+    return new Conv2D(filters, kernelSize, strides, padding, activation, useBias, name, kernelInitializer);
   }
 
   /** This layer with or without a bias. */
   public Conv2D useBias(boolean useBias) {
-    return new Conv2D(filters, kernelSize, strides, padding, activation, useBias, name);
+    return new Conv2D(filters, kernelSize, strides, padding, activation, useBias, name, kernelInitializer);
   }
 
   /** This layer with a name. */
   public Conv2D name(String name) {
-    return new Conv2D(filters, kernelSize, strides, padding, activation, useBias, name);
+    return new Conv2D(filters, kernelSize, strides, padding, activation, useBias, name, kernelInitializer);
+  }
+
+  /**
+   * This layer with another kernel initializer, e.g. {@code Initializer.normal(0.02f)} (DCGAN) or
+   * {@code Initializer.heNormal()}; the bias starts at zeros.
+   */
+  public Conv2D kernelInitializer(Initializer kernelInitializer) {
+    return new Conv2D(filters, kernelSize, strides, padding, activation, useBias, name, kernelInitializer);
   }
 
   @Override
@@ -83,9 +103,9 @@ public record Conv2D(
   public List<WeightSpec> weights(Shape input) {
     List<WeightSpec> w = new ArrayList<>();
     w.add(new WeightSpec("kernel", Shape.of(kernelSize, kernelSize, input.last(), filters), true,
-        WeightSpec.Init.GLOROT_UNIFORM));
+        kernelInitializer));
     if (useBias) {
-      w.add(new WeightSpec("bias", Shape.of(filters), true, WeightSpec.Init.ZEROS));
+      w.add(new WeightSpec("bias", Shape.of(filters), true, Initializer.zeros()));
     }
     return w;
   }
@@ -98,6 +118,7 @@ public record Conv2D(
 
   @Override
   public String describe() {
-    return Convolutions.describe("conv2d", filters, kernelSize, strides, padding, activation, useBias);
+    return Convolutions.describe("conv2d", filters, kernelSize, strides, padding, activation, useBias,
+        kernelInitializer);
   }
 }

@@ -10,7 +10,8 @@ import java.util.List;
  * <p>Shape: {@code (h, w, c) -> (h', w', filters)} with, per spatial dimension,
  * {@code h' = h * strides + max(kernelSize - strides, 0)} for {@link Padding#VALID} (the
  * default; Keras's formula) and {@code h' = h * strides} for {@link Padding#SAME}.
- * Weights: kernel {@code (k, k, filters, c)} (Glorot uniform), bias {@code (filters)} (zeros).
+ * Weights: kernel {@code (k, k, filters, c)} ({@link #kernelInitializer}, Glorot uniform
+ * by default), bias {@code (filters)} (zeros).
  * Parameters: {@code k * k * c * filters + filters}.
  *
  * @param filters number of output channels, positive
@@ -21,10 +22,11 @@ import java.util.List;
  * @param activation activation of the output (default {@link Activation#LINEAR})
  * @param useBias whether a bias is added (default {@code true})
  * @param name layer name, or {@code null} for the default
+ * @param kernelInitializer how the kernel starts (default {@link Initializer#glorotUniform()})
  */
 public record Conv2DTranspose(
     int filters, int kernelSize, int strides, Padding padding, Activation activation,
-    boolean useBias, String name) implements Layer {
+    boolean useBias, String name, Initializer kernelInitializer) implements Layer {
 
   /** Validates the arguments. */
   public Conv2DTranspose {
@@ -35,31 +37,55 @@ public record Conv2DTranspose(
       throw new IllegalArgumentException("conv2dTranspose padding and activation must not be null");
     }
     Layer.validName(name);
+    if (kernelInitializer == null) {
+      throw new IllegalArgumentException("conv2dTranspose kernelInitializer must not be null;"
+          + " the default is Initializer.glorotUniform()");
+    }
+  }
+
+  /** This layer with Keras's default kernel initializer, Glorot uniform. */
+  public Conv2DTranspose(int filters, int kernelSize, int strides, Padding padding, Activation activation,
+      boolean useBias, String name) {
+    this(filters, kernelSize, strides, padding, activation, useBias, name, Initializer.glorotUniform());
   }
 
   /** This layer with other strides. */
   public Conv2DTranspose strides(int strides) {
-    return new Conv2DTranspose(filters, kernelSize, strides, padding, activation, useBias, name);
+    return new Conv2DTranspose(filters, kernelSize, strides, padding, activation, useBias, name,
+        kernelInitializer);
   }
 
   /** This layer with another padding. */
   public Conv2DTranspose padding(Padding padding) {
-    return new Conv2DTranspose(filters, kernelSize, strides, padding, activation, useBias, name);
+    return new Conv2DTranspose(filters, kernelSize, strides, padding, activation, useBias, name,
+        kernelInitializer);
   }
 
   /** This layer with another activation. */
   public Conv2DTranspose activation(Activation activation) {
-    return new Conv2DTranspose(filters, kernelSize, strides, padding, activation, useBias, name);
+    return new Conv2DTranspose(filters, kernelSize, strides, padding, activation, useBias, name,
+        kernelInitializer);
   }
 
   /** This layer with or without a bias. */
   public Conv2DTranspose useBias(boolean useBias) {
-    return new Conv2DTranspose(filters, kernelSize, strides, padding, activation, useBias, name);
+    return new Conv2DTranspose(filters, kernelSize, strides, padding, activation, useBias, name,
+        kernelInitializer);
   }
 
   /** This layer with a name. */
   public Conv2DTranspose name(String name) {
-    return new Conv2DTranspose(filters, kernelSize, strides, padding, activation, useBias, name);
+    return new Conv2DTranspose(filters, kernelSize, strides, padding, activation, useBias, name,
+        kernelInitializer);
+  }
+
+  /**
+   * This layer with another kernel initializer, e.g. {@code Initializer.normal(0.02f)} (DCGAN) or
+   * {@code Initializer.heNormal()}; the bias starts at zeros.
+   */
+  public Conv2DTranspose kernelInitializer(Initializer kernelInitializer) {
+    return new Conv2DTranspose(filters, kernelSize, strides, padding, activation, useBias, name,
+        kernelInitializer);
   }
 
   @Override
@@ -92,9 +118,9 @@ public record Conv2DTranspose(
   public List<WeightSpec> weights(Shape input) {
     List<WeightSpec> w = new ArrayList<>();
     w.add(new WeightSpec("kernel", Shape.of(kernelSize, kernelSize, filters, input.last()), true,
-        WeightSpec.Init.GLOROT_UNIFORM));
+        kernelInitializer));
     if (useBias) {
-      w.add(new WeightSpec("bias", Shape.of(filters), true, WeightSpec.Init.ZEROS));
+      w.add(new WeightSpec("bias", Shape.of(filters), true, Initializer.zeros()));
     }
     return w;
   }
@@ -107,6 +133,7 @@ public record Conv2DTranspose(
 
   @Override
   public String describe() {
-    return Convolutions.describe("conv2dTranspose", filters, kernelSize, strides, padding, activation, useBias);
+    return Convolutions.describe("conv2dTranspose", filters, kernelSize, strides, padding, activation, useBias,
+        kernelInitializer);
   }
 }

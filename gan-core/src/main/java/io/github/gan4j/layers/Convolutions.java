@@ -29,7 +29,7 @@ final class Convolutions {
   }
 
   static String describe(String fn, int filters, int kernelSize, int strides, Padding padding,
-      Activation activation, boolean useBias) {
+      Activation activation, boolean useBias, Initializer kernelInitializer) {
     StringBuilder sb = new StringBuilder(fn).append("(filters=").append(filters)
         .append(", kernelSize=").append(kernelSize);
     if (strides != 1) {
@@ -44,6 +44,14 @@ final class Convolutions {
     if (!useBias) {
       sb.append(", useBias=false");
     }
-    return sb.append(')').toString();
+    return withInitializer(sb, kernelInitializer).append(')').toString();
+  }
+
+  /** Appends {@code , kernelInitializer=...} unless it is the default (so default fingerprints stay as they were). */
+  static StringBuilder withInitializer(StringBuilder sb, Initializer kernelInitializer) {
+    if (!(kernelInitializer instanceof Initializer.GlorotUniform)) {
+      sb.append(", kernelInitializer=").append(kernelInitializer.describe());
+    }
+    return sb;
   }
 }

@@ -1,5 +1,7 @@
 package io.github.gan4j.layers;
 
+import java.util.Objects;
+
 /**
  * One variable a layer owns, as Keras would create it.
  *
@@ -8,18 +10,15 @@ package io.github.gan4j.layers;
  * @param shape full shape of the variable
  * @param trainable whether an optimizer updates it (BatchNorm moving statistics are not
  *     trainable: they are updated by the layer itself during the owning network's step)
- * @param init how it is initialized
+ * @param initializer how it is initialized
  */
-public record WeightSpec(String name, Shape shape, boolean trainable, Init init) {
+public record WeightSpec(String name, Shape shape, boolean trainable, Initializer initializer) {
 
-  /** Initializers, with Keras's defaults for each kind of weight. */
-  public enum Init {
-    /** Glorot (Xavier) uniform: U(-l, l) with {@code l = sqrt(6 / (fanIn + fanOut))}. */
-    GLOROT_UNIFORM,
-    /** All zeros. */
-    ZEROS,
-    /** All ones. */
-    ONES
+  /** Validates the arguments. */
+  public WeightSpec {
+    Objects.requireNonNull(name, "weight name");
+    Objects.requireNonNull(shape, "weight shape");
+    Objects.requireNonNull(initializer, "weight initializer");
   }
 
   /** Number of scalar parameters. */

@@ -28,11 +28,14 @@ import java.util.Objects;
  * @param interOpThreads threads running independent ops (0 = TensorFlow's choice)
  * @param precision float32 or oneDNN bfloat16 mixed precision
  * @param xla whether TensorFlow's XLA JIT compiles the graph
+ * @param discriminatorSchedule D's learning rate over the steps, a multiplier of its optimizer's rate
+ * @param generatorSchedule G's learning rate over the steps, a multiplier of its optimizer's rate
  */
 public record TrainingRecipe(Gan gan, int batchSize, long seed, Optimizer discriminatorOptimizer,
-    Optimizer generatorOptimizer, GanLoss loss, List<GradientPenalty> penalties, DiscriminatorUpdate discriminatorUpdate, FakeBatches fakeBatches,
+    Optimizer generatorOptimizer, GanLoss loss, List<GradientPenalty> penalties, DiscriminatorUpdate discriminatorUpdate,
+    FakeBatches fakeBatches,
     int discriminatorSteps, Sampler sampler, int intraOpThreads, int interOpThreads, Precision precision,
-    boolean xla) {
+    boolean xla, LearningRateSchedule discriminatorSchedule, LearningRateSchedule generatorSchedule) {
 
   /** The largest number of discriminator updates per generator update. */
   public static final int MAX_DISCRIMINATOR_STEPS = 31;
@@ -48,6 +51,8 @@ public record TrainingRecipe(Gan gan, int batchSize, long seed, Optimizer discri
     Objects.requireNonNull(fakeBatches, "fake batches mode");
     Objects.requireNonNull(sampler, "sampler");
     Objects.requireNonNull(precision, "precision");
+    Objects.requireNonNull(discriminatorSchedule, "discriminator learning-rate schedule");
+    Objects.requireNonNull(generatorSchedule, "generator learning-rate schedule");
     checkBatchSize(batchSize);
     checkDiscriminatorSteps(discriminatorSteps);
     checkThreads(intraOpThreads, interOpThreads);

@@ -3,6 +3,7 @@ package io.github.gan4j.tf;
 import io.github.gan4j.recipe.Precision;
 import io.github.gan4j.recipe.TrainingRecipe;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +17,10 @@ import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.train.Restore;
+import org.tensorflow.types.family.TType;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GraphOptions;
@@ -158,6 +162,19 @@ final class GraphSession implements AutoCloseable {
     }
   }
 
+  /** The values of float scalars, in order. */
+  float[] scalars(List<Operand<TFloat32>> scalars) {
+    Session.Runner runner = session.runner();
+    scalars.forEach(runner::fetch);
+    try (Result r = runner.run()) {
+      float[] out = new float[scalars.size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = ((TFloat32) r.get(i)).getFloat();
+      }
+      return out;
+    }
+  }
+
   /** Current values of float (and int64 scalar) variables, by op name; int64 values as one-element arrays. */
   Map<String, float[]> values(List<Variable<?>> variables) {
     Map<String, float[]> out = new LinkedHashMap<>();
@@ -188,6 +205,31 @@ final class GraphSession implements AutoCloseable {
   /** Restores every variable from a directory written by {@link #save}. */
   void restore(Path dir) {
     session.restore(prefix(dir));
+  }
+
+  /**
+   * Sets every variable to its initial value, then restores only {@code variables} (by name)
+   * from a directory written by {@link #save}; the others keep their initial values.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  void restore(Path dir, List<Variable<?>> variables) {
+    session.forceInitialize();
+    Ops tf = Ops.create(graph).withSubScope("partial_restore");
+    String[] names = new String[variables.size()];
+    String[] slices = new String[variables.size()];
+    List<Class<? extends TType>> types = new ArrayList<>();
+    for (int i = 0; i < names.length; i++) {
+      names[i] = variables.get(i).op().name();
+      slices[i] = "";
+      types.add(variables.get(i).type());
+    }
+    Restore read = tf.train.restore(tf.constant(prefix(dir)),
+        tf.constant(StandardCharsets.UTF_8, names), tf.constant(StandardCharsets.UTF_8, slices), types);
+    Session.Runner runner = session.runner();
+    for (int i = 0; i < names.length; i++) {
+      runner.addTarget(tf.assign((Operand) variables.get(i), (Operand) read.tensors().get(i)));
+    }
+    runner.run();
   }
 
   static String prefix(Path dir) {

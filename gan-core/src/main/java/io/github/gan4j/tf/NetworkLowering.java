@@ -11,6 +11,7 @@ import io.github.gan4j.layers.Conv2DTranspose;
 import io.github.gan4j.layers.Dense;
 import io.github.gan4j.layers.Dropout;
 import io.github.gan4j.layers.Flatten;
+import io.github.gan4j.layers.Initializer;
 import io.github.gan4j.layers.LeakyRelu;
 import io.github.gan4j.layers.Padding;
 import io.github.gan4j.layers.Reshape;
@@ -135,27 +136,46 @@ final class NetworkLowering {
     return trainable;
   }
 
+  /**
+   * The starting value of a weight. Random initializers draw from a stateless stream keyed by
+   * (seed, hash of the variable's full name), so a variable's start depends on its name, not
+   * on its position in the graph.
+   */
   private Operand<TFloat32> initialValue(Ops tf, WeightSpec w, String name) {
     Operand<TInt64> dims = tf.constant(toLongs(w.shape().dims()));
-    switch (w.init()) {
-      case ZEROS:
-        return tf.zeros(dims, TFloat32.class);
-      case ONES:
-        return tf.ones(dims, TFloat32.class);
-      default:
-        int[] d = w.shape().dims();
-        long receptive = 1;
-        for (int i = 0; i < d.length - 2; i++) {
-          receptive *= d[i];
-        }
-        long fanIn = d.length >= 2 ? d[d.length - 2] * receptive : d[0];
-        long fanOut = d[d.length - 1] * receptive;
-        float limit = (float) Math.sqrt(6.0 / (fanIn + fanOut));
-        Operand<TInt64> key = tf.constant(new long[] {seed, name.hashCode() & 0xffffffffL});
-        Operand<TFloat32> u = tf.random.statelessRandomUniform(dims, key);
-        return tf.math.sub(tf.math.mul(u, tf.constant(2f * limit)), tf.constant(limit));
+    Initializer init = w.initializer();
+    if (init instanceof Initializer.Zeros) {
+      return tf.zeros(dims, TFloat32.class);
     }
+    if (init instanceof Initializer.Ones) {
+      return tf.ones(dims, TFloat32.class);
+    }
+    int[] d = w.shape().dims();
+    long receptive = 1;
+    for (int i = 0; i < d.length - 2; i++) {
+      receptive *= d[i];
+    }
+    long fanIn = d.length >= 2 ? d[d.length - 2] * receptive : d[0];
+    long fanOut = d[d.length - 1] * receptive;
+    Operand<TInt64> key = tf.constant(new long[] {seed, name.hashCode() & 0xffffffffL});
+    if (init instanceof Initializer.GlorotUniform) {
+      float limit = (float) Math.sqrt(6.0 / (fanIn + fanOut));
+      Operand<TFloat32> u = tf.random.statelessRandomUniform(dims, key);
+      return tf.math.sub(tf.math.mul(u, tf.constant(2f * limit)), tf.constant(limit));
+    }
+    if (init instanceof Initializer.Normal n) {
+      return tf.math.mul(tf.random.statelessRandomNormal(dims, key), tf.constant(n.stddev()));
+    }
+    if (init instanceof Initializer.HeNormal) {
+      // Keras: truncated at 2 sigma, divided by the truncated unit normal's stddev
+      double stddev = Math.sqrt(2.0 / fanIn) / TRUNCATED_NORMAL_STDDEV;
+      return tf.math.mul(tf.random.statelessTruncatedNormal(dims, key), tf.constant((float) stddev));
+    }
+    throw new IllegalStateException("no lowering for initializer " + init.describe());
   }
+
+  /** Standard deviation of the unit normal truncated to [-2, 2] (Keras's constant). */
+  private static final double TRUNCATED_NORMAL_STDDEV = 0.87962566103423978;
 
   private static long[] toLongs(int[] dims) {
     long[] out = new long[dims.length];

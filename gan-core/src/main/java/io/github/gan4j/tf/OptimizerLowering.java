@@ -1,6 +1,7 @@
 package io.github.gan4j.tf;
 
 import io.github.gan4j.recipe.Adam;
+import io.github.gan4j.recipe.LearningRateSchedule;
 import io.github.gan4j.recipe.Optimizer;
 import io.github.gan4j.recipe.RmsProp;
 import io.github.gan4j.recipe.Sgd;
@@ -20,18 +21,27 @@ import org.tensorflow.types.TInt64;
  * One network's optimizer: its state variables, named {@code optimizer/<network>/...}, and
  * the apply ops of one update. Written with TensorFlow's raw training ops so that the
  * state of each network is separate and checkpoint names never depend on creation order.
+ * The learning rate of an update is the optimizer's times its schedule's multiplier at the
+ * step counter's value; with weight clipping, every trainable weight is clipped after the
+ * applies and before the update counts as done.
  */
 final class OptimizerLowering {
   private final Optimizer spec;
+  private final LearningRateSchedule schedule;
+  private final Variable<TInt64> stepCounter;
   private final NetworkLowering network;
   private final Variable<TInt64> iterations;
   private final Map<String, List<Variable<TFloat32>>> slots = new LinkedHashMap<>();
 
   /**
    * @param optimizerScope the graph's one {@code optimizer} scope, in init mode
+   * @param stepCounter the trainer's step counter, which the schedule is a function of
    */
-  OptimizerLowering(Ops optimizerScope, Optimizer spec, NetworkLowering network) {
+  OptimizerLowering(Ops optimizerScope, Optimizer spec, LearningRateSchedule schedule, Variable<TInt64> stepCounter,
+      NetworkLowering network) {
     this.spec = spec;
+    this.schedule = schedule;
+    this.stepCounter = stepCounter;
     this.network = network;
     Ops init = optimizerScope;
     Ops scope = optimizerScope.withSubScope(network.network().name());
@@ -56,6 +66,24 @@ final class OptimizerLowering {
     }
     Sgd sgd = (Sgd) spec;
     return sgd.momentum() > 0f ? List.of("accumulator") : List.of();
+  }
+
+  /** The network this optimizer updates. */
+  NetworkLowering network() {
+    return network;
+  }
+
+  /**
+   * The learning rate of an update at the current step: the optimizer's rate times the
+   * schedule's multiplier, in float32, from the step counter as read under {@code tf}'s
+   * control dependencies.
+   */
+  Operand<TFloat32> learningRate(Ops tf) {
+    Operand<TFloat32> lr = tf.constant(spec.learningRate());
+    if (ScheduleLowering.isConstant(schedule)) {
+      return lr;
+    }
+    return tf.math.mul(lr, ScheduleLowering.multiplier(tf, schedule, tf.identity(stepCounter)));
   }
 
   /** Every state variable of this optimizer. */
@@ -86,7 +114,7 @@ final class OptimizerLowering {
     Output<?>[] grads = graph.addGradients(loss.asOutput(), xs);
     List<Op> gradOps = new ArrayList<>(List.of(grads));
     Ops tf = pass.tf.withControlDependencies(gradOps);
-    Operand<TFloat32> lr = tf.constant(spec.learningRate());
+    Operand<TFloat32> lr = learningRate(tf);
     List<Op> applies = new ArrayList<>();
     Operand<TFloat32> b1Power = null;
     Operand<TFloat32> b2Power = null;
@@ -115,6 +143,16 @@ final class OptimizerLowering {
     Op increment = tf.withControlDependencies(applies).assignAdd(iterations, tf.constant(1L));
     List<Op> all = new ArrayList<>(applies);
     all.add(increment);
+    if (spec.clipWeights() > 0f) {
+      // read after every apply; the update is done only when every weight is clipped
+      Ops clip = tf.withControlDependencies(applies);
+      Operand<TFloat32> lo = clip.constant(-spec.clipWeights());
+      Operand<TFloat32> hi = clip.constant(spec.clipWeights());
+      for (String name : names) {
+        Variable<TFloat32> var = network.variables().get(name);
+        all.add(clip.assign(var, clip.clipByValue(clip.identity(var), lo, hi)));
+      }
+    }
     all.addAll(extra);
     return pass.tf.withControlDependencies(all).noOp();
   }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.tensorflow.Graph;
@@ -53,6 +54,7 @@ public final class TrainingGraph implements AutoCloseable {
   private final Placeholder<TFloat32> sampleLatent;
   private final Operand<TFloat32> sampleImages;
   private final PenaltyLowering penalties;
+  private final List<Operand<TFloat32>> learningRates;
   private final Map<Integer, StepAssembly.Target> fullSteps = new HashMap<>();
   private final Map<Integer, StepAssembly.Target> discriminatorOnly = new HashMap<>();
   private final StepAssembly.Target generatorOnly;
@@ -77,10 +79,12 @@ public final class TrainingGraph implements AutoCloseable {
       Ops tf = Ops.create(graph);
       this.generator = new NetworkLowering(tf, gan.generator(), recipe.seed());
       this.discriminator = new NetworkLowering(tf, gan.discriminator(), recipe.seed());
-      Ops optimizers = tf.withInitScope().withSubScope("optimizer");
-      this.generatorOptimizer = new OptimizerLowering(optimizers, recipe.generatorOptimizer(), generator);
-      this.discriminatorOptimizer = new OptimizerLowering(optimizers, recipe.discriminatorOptimizer(), discriminator);
       this.stepCounter = tf.withInitScope().withName("step").variable(tf.withInitScope().constant(0L));
+      Ops optimizers = tf.withInitScope().withSubScope("optimizer");
+      this.generatorOptimizer = new OptimizerLowering(optimizers, recipe.generatorOptimizer(),
+          recipe.generatorSchedule(), stepCounter, generator);
+      this.discriminatorOptimizer = new OptimizerLowering(optimizers, recipe.discriminatorOptimizer(),
+          recipe.discriminatorSchedule(), stepCounter, discriminator);
 
       int k = recipe.discriminatorSteps();
       this.realInput = tf.withName("real_images").placeholder(TFloat32.class, Placeholder.shape(
@@ -111,6 +115,10 @@ public final class TrainingGraph implements AutoCloseable {
           Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1, gan.latentDim())));
       this.sampleImages = tf.withName("sample_images").identity(
           generator.forward(NetworkLowering.Pass.inference(tf), sampleLatent));
+
+      Ops rates = tf.withSubScope("learning_rate");
+      this.learningRates = List.of(discriminatorOptimizer.learningRate(rates.withSubScope("discriminator")),
+          generatorOptimizer.learningRate(rates.withSubScope("generator")));
 
       this.session = new GraphSession(graph, recipe);
       OneDnn.warnIfOff();
@@ -216,10 +224,41 @@ public final class TrainingGraph implements AutoCloseable {
     session.save(dir);
   }
 
+  /**
+   * The learning rates the next step's updates use: {discriminator, generator}, each the
+   * optimizer's rate times its schedule's multiplier at the current step, in float32.
+   */
+  public float[] learningRates() {
+    checkOpen();
+    return session.scalars(learningRates);
+  }
+
   /** Restores every variable from a directory written by {@link #save}. */
   public void restore(Path dir) {
+    restore(dir, Set.of());
+  }
+
+  /**
+   * Restores from a directory written by {@link #save}, except the optimizer state of the
+   * networks named in {@code freshOptimizers} ({@code discriminator}, {@code generator}), which
+   * is set to its initial values (zero moments, update count 0).
+   */
+  public void restore(Path dir, Set<String> freshOptimizers) {
     checkOpen();
-    session.restore(dir);
+    if (freshOptimizers.isEmpty()) {
+      session.restore(dir);
+    } else {
+      List<Variable<?>> restored = new ArrayList<>();
+      restored.addAll(generator.variables().values());
+      restored.addAll(discriminator.variables().values());
+      for (OptimizerLowering o : List.of(generatorOptimizer, discriminatorOptimizer)) {
+        if (!freshOptimizers.contains(o.network().network().name())) {
+          restored.addAll(o.variables());
+        }
+      }
+      restored.add(stepCounter);
+      session.restore(dir, restored);
+    }
     step = session.read(stepCounter);
   }
 

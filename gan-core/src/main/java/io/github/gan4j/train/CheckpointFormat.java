@@ -2,6 +2,9 @@ package io.github.gan4j.train;
 
 import io.github.gan4j.Gan;
 import io.github.gan4j.data.Directories;
+import io.github.gan4j.recipe.LearningRateSchedule;
+import io.github.gan4j.recipe.Optimizer;
+import io.github.gan4j.recipe.Sgd;
 import io.github.gan4j.recipe.TrainingRecipe;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,16 +18,20 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
  * The one owner of gan4j's checkpoint format: a directory with TensorFlow's variable files
  * ({@code variables.index}, {@code variables.data-*}) and the manifest {@value #MANIFEST}
- * (format version, model fingerprint, step, batch size, seed, and the SHA-256 of every
- * variable file). Written atomically (a temporary sibling, fsynced, renamed into place) and
- * verified before anything is restored.
+ * (format version, model fingerprint, step, batch size, seed, each network's optimizer and
+ * learning-rate schedule, and the SHA-256 of every variable file). Written atomically (a
+ * temporary sibling, fsynced, renamed into place) and verified before anything is restored;
+ * a trainer configured differently from the manifest gets a warning, or a refusal when an
+ * optimizer's state cannot be restored ({@link #compare}).
  */
 final class CheckpointFormat {
   /** Name of the manifest file in a checkpoint directory. */
@@ -33,6 +40,8 @@ final class CheckpointFormat {
   static final int VERSION = 1;
 
   private static final String SHA = "sha256.";
+  private static final String[] NETWORKS = {"discriminator", "generator"};
+  private static final System.Logger LOG = System.getLogger("io.github.gan4j");
 
   /** Writes TensorFlow's variable files into a directory. */
   @FunctionalInterface
@@ -61,6 +70,13 @@ final class CheckpointFormat {
       p.setProperty("step", String.valueOf(step));
       p.setProperty("batch.size", String.valueOf(recipe.batchSize()));
       p.setProperty("seed", String.valueOf(recipe.seed()));
+      for (String network : NETWORKS) {
+        Optimizer o = optimizer(recipe, network);
+        p.setProperty("optimizer." + network, o.describe());
+        p.setProperty("optimizer." + network + ".kind", o.kind());
+        p.setProperty("optimizer." + network + ".state", state(o));
+        p.setProperty("schedule." + network, schedule(recipe, network).describe());
+      }
       for (Path file : dataFiles(tmp)) {
         p.setProperty(SHA + file.getFileName(), sha256(file));
       }
@@ -148,6 +164,80 @@ final class CheckpointFormat {
       throw new CheckpointException(dir, "cannot read checkpoint " + dir + ": " + e.getMessage());
     }
     return p;
+  }
+
+  /**
+   * Compares a verified checkpoint's manifest with the trainer that restores it. A different
+   * batch size, seed, optimizer setting (learning rate, betas, ...) or schedule is logged as a
+   * warning (logger {@code io.github.gan4j}, one line naming both values) and restored anyway.
+   * An optimizer of another kind (whose state differs) is refused unless
+   * {@code allowOptimizerChange}. Manifests written before optimizers were recorded are not
+   * compared.
+   *
+   * @return the networks ({@code discriminator}, {@code generator}) whose optimizer state must
+   *     not be restored but start fresh
+   * @throws CheckpointException if an optimizer's kind differs and that is not allowed
+   */
+  static Set<String> compare(Path dir, Properties p, TrainingRecipe recipe, boolean allowOptimizerChange) {
+    Set<String> fresh = new LinkedHashSet<>();
+    differs(dir, "batch size", p.getProperty("batch.size"), String.valueOf(recipe.batchSize()),
+        "the batches differ from the original run's");
+    differs(dir, "seed", p.getProperty("seed"), String.valueOf(recipe.seed()),
+        "the data order and noise differ from the original run's");
+    for (String network : NETWORKS) {
+      Optimizer o = optimizer(recipe, network);
+      String kind = p.getProperty("optimizer." + network + ".kind");
+      String described = p.getProperty("optimizer." + network);
+      if (kind == null || described == null) {
+        continue;
+      }
+      if (!kind.equals(o.kind())) {
+        if (!allowOptimizerChange) {
+          throw new CheckpointException(dir, "checkpoint " + dir + " was trained with " + described + " for the "
+              + network + ", this trainer has " + o.describe() + "; " + kind + " and " + o.kind()
+              + " keep different state. Configure the " + network + " with the checkpoint's optimizer kind, or"
+              + " restore with RestoreOption.ALLOW_OPTIMIZER_CHANGE to keep the weights and start the new"
+              + " optimizer from fresh state");
+        }
+        LOG.log(System.Logger.Level.WARNING, "checkpoint " + dir + ": " + network + " optimizer changed from "
+            + described + " to " + o.describe() + "; the weights are restored, the new optimizer starts from fresh"
+            + " state");
+        fresh.add(network);
+        continue;
+      }
+      differs(dir, network + " optimizer", described, o.describe(), "continuing with this trainer's");
+      if (!state(o).equals(p.getProperty("optimizer." + network + ".state", state(o)))) {
+        fresh.add(network);   // SGD that gained momentum: there is no accumulator to restore
+      }
+    }
+    for (String network : NETWORKS) {
+      String saved = p.getProperty("schedule." + network);
+      if (saved != null) {
+        differs(dir, network + " learning-rate schedule", saved, schedule(recipe, network).describe(),
+            "continuing with this trainer's at the restored step");
+      }
+    }
+    return fresh;
+  }
+
+  private static void differs(Path dir, String what, String saved, String now, String consequence) {
+    if (saved != null && !saved.equals(now)) {
+      LOG.log(System.Logger.Level.WARNING, "checkpoint " + dir + " was saved with " + what + " " + saved
+          + ", this trainer has " + now + "; " + consequence);
+    }
+  }
+
+  private static Optimizer optimizer(TrainingRecipe recipe, String network) {
+    return network.equals("generator") ? recipe.generatorOptimizer() : recipe.discriminatorOptimizer();
+  }
+
+  private static LearningRateSchedule schedule(TrainingRecipe recipe, String network) {
+    return network.equals("generator") ? recipe.generatorSchedule() : recipe.discriminatorSchedule();
+  }
+
+  /** What an optimizer's checkpointed state consists of: its kind, and whether SGD keeps momentum. */
+  private static String state(Optimizer o) {
+    return o instanceof Sgd sgd && sgd.momentum() > 0f ? "sgd+momentum" : o.kind();
   }
 
   /** The variable files TensorFlow wrote in a checkpoint directory. */

@@ -8,6 +8,7 @@ import io.github.gan4j.recipe.DiscriminatorUpdate;
 import io.github.gan4j.recipe.FakeBatches;
 import io.github.gan4j.recipe.GanLoss;
 import io.github.gan4j.recipe.GradientPenalty;
+import io.github.gan4j.recipe.LearningRateSchedule;
 import io.github.gan4j.recipe.Optimizer;
 import io.github.gan4j.recipe.Precision;
 import io.github.gan4j.recipe.RandomStream;
@@ -22,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
 
 /**
  * Trains a {@link Gan} with the frozen-discriminator procedure on a TensorFlow graph:
@@ -328,6 +331,23 @@ public final class Trainer implements AutoCloseable {
   }
 
   /**
+   * The learning rates of the two networks' next updates: each optimizer's learning rate
+   * times its schedule's multiplier at the current step, as the graph computes them (float32).
+   */
+  public LearningRates learningRates() {
+    float[] r = graph.learningRates();
+    return new LearningRates(r[0], r[1]);
+  }
+
+  /**
+   * The learning rates in effect at one step.
+   *
+   * @param discriminator the discriminator's learning rate
+   * @param generator the generator's learning rate
+   */
+  public record LearningRates(float discriminator, float generator) {}
+
+  /**
    * Current values of every variable, by name: weights ({@code generator/conv2d/kernel}),
    * BatchNorm statistics, optimizer state ({@code optimizer/discriminator/...}). For
    * inspection and tests; int counters are returned as one-element arrays.
@@ -355,15 +375,26 @@ public final class Trainer implements AutoCloseable {
   /**
    * Restores the state saved by {@link #save} into this trainer, which must be configured
    * for the same model. The manifest and the checksum of every file are verified before
-   * TensorFlow reads anything. With the same batch size and seed, continuing gives
-   * bit-identical results to never having stopped.
+   * TensorFlow reads anything. With the same configuration, continuing gives bit-identical
+   * results to never having stopped.
+   *
+   * <p>A trainer configured differently from the checkpoint's manifest is told so: a different
+   * batch size, seed, optimizer setting (such as a lower learning rate) or learning-rate
+   * schedule is logged as a warning on the {@code System.Logger} {@code io.github.gan4j}, naming
+   * both values, and training continues with this trainer's configuration. An optimizer of
+   * another kind (Adam in the checkpoint, RMSprop now) is refused, because their state differs,
+   * unless {@link RestoreOption#ALLOW_OPTIMIZER_CHANGE} is given: then the weights are restored
+   * and that optimizer starts from fresh state.
    *
    * @throws CheckpointException if {@code dir} holds no complete gan4j checkpoint, one of
-   *     another model, or a damaged one (the message names the file)
+   *     another model, a damaged one (the message names the file), or one of another optimizer
+   *     kind without {@link RestoreOption#ALLOW_OPTIMIZER_CHANGE}
    */
-  public void restore(Path dir) {
-    CheckpointFormat.verify(dir, gan);
-    graph.restore(dir);
+  public void restore(Path dir, RestoreOption... options) {
+    boolean allowOptimizerChange = List.of(options).contains(RestoreOption.ALLOW_OPTIMIZER_CHANGE);
+    Properties manifest = CheckpointFormat.verify(dir, gan);
+    Set<String> fresh = CheckpointFormat.compare(dir, manifest, recipe, allowOptimizerChange);
+    graph.restore(dir, fresh);
     step = graph.stepCount();
   }
 
@@ -405,6 +436,8 @@ public final class Trainer implements AutoCloseable {
     private int interOpThreads = 0;
     private Precision precision = Precision.FLOAT32;
     private boolean xla = false;
+    private LearningRateSchedule discriminatorSchedule = LearningRateSchedule.constant();
+    private LearningRateSchedule generatorSchedule = LearningRateSchedule.constant();
 
     private Builder(Gan gan) {
       this.gan = gan;
@@ -436,6 +469,28 @@ public final class Trainer implements AutoCloseable {
     /** The generator's optimizer (default Adam with Keras's defaults). */
     public Builder generatorOptimizer(Optimizer optimizer) {
       this.generatorOptimizer = Objects.requireNonNull(optimizer, "generator optimizer");
+      return this;
+    }
+
+    /**
+     * The same learning-rate schedule for both networks (default {@link LearningRateSchedule#constant()}):
+     * the rate of each update is the optimizer's learning rate times {@code schedule.multiplier(step)}.
+     * It is computed in-graph from the checkpointed step counter, so a restored run continues
+     * the schedule exactly.
+     */
+    public Builder learningRateSchedule(LearningRateSchedule schedule) {
+      return discriminatorSchedule(schedule).generatorSchedule(schedule);
+    }
+
+    /** The discriminator's learning-rate schedule (default constant); see {@link #learningRateSchedule}. */
+    public Builder discriminatorSchedule(LearningRateSchedule schedule) {
+      this.discriminatorSchedule = Objects.requireNonNull(schedule, "discriminator learning-rate schedule");
+      return this;
+    }
+
+    /** The generator's learning-rate schedule (default constant); see {@link #learningRateSchedule}. */
+    public Builder generatorSchedule(LearningRateSchedule schedule) {
+      this.generatorSchedule = Objects.requireNonNull(schedule, "generator learning-rate schedule");
       return this;
     }
 
@@ -526,7 +581,8 @@ public final class Trainer implements AutoCloseable {
     /** The configuration so far as a plain value, without building anything native. */
     public TrainingRecipe recipe() {
       return new TrainingRecipe(gan, batchSize, seed, discriminatorOptimizer, generatorOptimizer, loss, penalties,
-          discriminatorUpdate, fakeBatches, discriminatorSteps, sampler, intraOpThreads, interOpThreads, precision, xla);
+          discriminatorUpdate, fakeBatches, discriminatorSteps, sampler, intraOpThreads, interOpThreads, precision, xla,
+          discriminatorSchedule, generatorSchedule);
     }
 
     /**

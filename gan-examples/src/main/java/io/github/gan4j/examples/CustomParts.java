@@ -17,6 +17,7 @@ import io.github.gan4j.extension.CustomLayer;
 import io.github.gan4j.extension.CustomLoss;
 import io.github.gan4j.extension.LayerContext;
 import io.github.gan4j.layers.LayerShapeException;
+import io.github.gan4j.layers.Initializer;
 import io.github.gan4j.layers.Shape;
 import io.github.gan4j.layers.WeightSpec;
 import io.github.gan4j.train.Listeners;
@@ -83,7 +84,7 @@ public final class CustomParts {
     public Shape outputShape(Shape in) { return in; }
 
     public List<WeightSpec> weights(Shape in) {
-      return List.of(new WeightSpec("gain", Shape.of(in.last()), true, WeightSpec.Init.ONES));
+      return List.of(new WeightSpec("gain", Shape.of(in.last()), true, Initializer.ones()));
     }
 
     public Operand<TFloat32> forward(LayerContext c, Operand<TFloat32> x) {

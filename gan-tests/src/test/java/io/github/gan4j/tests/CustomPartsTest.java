@@ -26,6 +26,7 @@ import io.github.gan4j.examples.CustomParts.SoftplusHinge;
 import io.github.gan4j.extension.CustomLayer;
 import io.github.gan4j.extension.LayerContext;
 import io.github.gan4j.layers.Layer;
+import io.github.gan4j.layers.Initializer;
 import io.github.gan4j.layers.Shape;
 import io.github.gan4j.layers.WeightSpec;
 import io.github.gan4j.sample.Sampler;
@@ -147,7 +148,7 @@ class CustomPartsTest {
       assertThat(summary).containsPattern("conv2d_1 \\(Conv2D\\) +\\(None, 2, 2, 16\\) +1,312\n");
       NetworkLayer pixelNorm = gan.generator().layers().get(2);
       assertThat(pixelNorm.weights()).containsExactly(
-          new WeightSpec("gain", Shape.of(16), true, WeightSpec.Init.ONES));
+          new WeightSpec("gain", Shape.of(16), true, Initializer.ones()));
       assertThat(pixelNorm.trainableParams()).isEqualTo(16);
       // the fixture's first BatchNorm (gamma and beta of 16 channels) replaced by the pixel norm's gain
       assertThat(gan.generator().trainableParams()).isEqualTo(
@@ -232,7 +233,7 @@ class CustomPartsTest {
       public String describe() { return "readsUndeclared()"; }
       public Shape outputShape(Shape in) { return in; }
       public List<WeightSpec> weights(Shape in) {
-        return List.of(new WeightSpec("scale", Shape.of(in.last()), true, WeightSpec.Init.ONES));
+        return List.of(new WeightSpec("scale", Shape.of(in.last()), true, Initializer.ones()));
       }
       public Operand<TFloat32> forward(LayerContext c, Operand<TFloat32> x) {
         return c.tf().math.mul(x, c.weight("gain"));
@@ -246,7 +247,7 @@ class CustomPartsTest {
       public String describe() { return "ignoresItsWeight()"; }
       public Shape outputShape(Shape in) { return in; }
       public List<WeightSpec> weights(Shape in) {
-        return List.of(new WeightSpec("scale", Shape.of(in.last()), true, WeightSpec.Init.ONES));
+        return List.of(new WeightSpec("scale", Shape.of(in.last()), true, Initializer.ones()));
       }
       public Operand<TFloat32> forward(LayerContext c, Operand<TFloat32> x) { return x; }
     }

@@ -6,6 +6,7 @@ import io.github.gan4j.data.Dataset;
 import io.github.gan4j.data.Download;
 import io.github.gan4j.data.Idx;
 import io.github.gan4j.data.ImageFolder;
+import io.github.gan4j.layers.Initializer;
 import io.github.gan4j.layers.Shape;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -52,11 +53,16 @@ final class DataSources {
 
   /** The reference design for the shape: the Keras tutorial's DCGAN for 32x32x3, from 7x7 for 28x28. */
   static Gan defaultModel(Shape shape) {
+    return defaultModel(shape, Initializer.glorotUniform());
+  }
+
+  /** {@link #defaultModel(Shape)} with {@code init} for every kernel ({@code --init}). */
+  static Gan defaultModel(Shape shape, Initializer init) {
     if (shape.dim(0) % 4 != 0 || shape.dim(1) % 4 != 0) {
       throw new UsageException("the default model needs height and width divisible by 4 (two stride-2 upsamplings),"
           + " got " + shape.dim(0) + "x" + shape.dim(1) + "; choose another --image-size");
     }
-    return ReferenceModels.dcgan(shape.dim(0), shape.dim(1), shape.dim(2));
+    return ReferenceModels.dcgan(shape.dim(0), shape.dim(1), shape.dim(2), init);
   }
 
   /** Loads the training images, printing what it does (and download progress) to {@code log}. */

@@ -13,6 +13,7 @@ import static io.github.gan4j.layers.Padding.SAME;
 
 import io.github.gan4j.Gan;
 import io.github.gan4j.GanBuilder;
+import io.github.gan4j.layers.Initializer;
 
 /** The reference DCGAN of the Keras CIFAR-10 tutorial, and the same design for other sizes. */
 public final class ReferenceModels {
@@ -36,20 +37,28 @@ public final class ReferenceModels {
    * are divisible by 4: two stride-2 transposed convolutions up from a quarter of the size.
    */
   public static Gan dcgan(int height, int width, int channels) {
+    return dcgan(height, width, channels, Initializer.glorotUniform());
+  }
+
+  /** {@link #dcgan(int, int, int)} with {@code init} for every kernel (e.g. the DCGAN paper's normal(0, 0.02)). */
+  public static Gan dcgan(int height, int width, int channels, Initializer init) {
     int h0 = height / 4;
     int w0 = width / 4;
     return GanBuilder.forImages(height, width, channels)
         .latentDim(100)
         .generator(
-            dense(h0 * w0 * 256).activation(RELU), reshape(h0, w0, 256), batchNorm().momentum(0.8f),
-            conv2dTranspose(128, 4).strides(2).padding(SAME), leakyRelu(0.2f), batchNorm().momentum(0.8f),
-            conv2dTranspose(64, 4).strides(2).padding(SAME), leakyRelu(0.2f), batchNorm().momentum(0.8f),
-            conv2d(channels, 3).padding(SAME).activation(TANH))
+            dense(h0 * w0 * 256).activation(RELU).kernelInitializer(init), reshape(h0, w0, 256),
+            batchNorm().momentum(0.8f),
+            conv2dTranspose(128, 4).strides(2).padding(SAME).kernelInitializer(init), leakyRelu(0.2f),
+            batchNorm().momentum(0.8f),
+            conv2dTranspose(64, 4).strides(2).padding(SAME).kernelInitializer(init), leakyRelu(0.2f),
+            batchNorm().momentum(0.8f),
+            conv2d(channels, 3).padding(SAME).activation(TANH).kernelInitializer(init))
         .discriminator(
-            conv2d(64, 3).strides(2).padding(SAME), leakyRelu(0.2f),
-            conv2d(128, 3).strides(2).padding(SAME), leakyRelu(0.2f),
-            conv2d(256, 3).strides(2).padding(SAME), leakyRelu(0.2f),
-            flatten(), dense(1))
+            conv2d(64, 3).strides(2).padding(SAME).kernelInitializer(init), leakyRelu(0.2f),
+            conv2d(128, 3).strides(2).padding(SAME).kernelInitializer(init), leakyRelu(0.2f),
+            conv2d(256, 3).strides(2).padding(SAME).kernelInitializer(init), leakyRelu(0.2f),
+            flatten(), dense(1).kernelInitializer(init))
         .build();
   }
 }

@@ -48,7 +48,16 @@ final class TrainCommand {
       "  --lr LR                 Adam learning rate of both networks (default 0.001)",
       "  --d-lr LR, --g-lr LR    per network",
       "  --beta1 B               Adam beta1 (default 0.9; 0.5 is the DCGAN paper's)",
+      "  --beta2 B               Adam beta2 (default 0.999; WGAN-GP uses 0.9)",
       "  --loss non-saturating|minimax|lsgan|hinge|wasserstein (default non-saturating)",
+      "  --label-smoothing S     one-sided: D's target on real images is 1 - S (cross-entropy losses; e.g. 0.1)",
+      "  --gp LAMBDA             WGAN-GP gradient penalty (10 is usual; D without ReLU/tanh/sigmoid/BatchNorm)",
+      "  --r1 GAMMA, --r2 GAMMA  R1 penalty on real images, R2 on fakes",
+      "  --penalty-every N       lazy penalties: every N steps, scaled by N (default 1)",
+      "  --clip-weights C        clip D's weights to [-C, C] after each update (the original WGAN)",
+      "  --lr-schedule S         constant (default), linear:STEPS[:FLOOR], cosine:STEPS[:FLOOR],",
+      "                          step:EVERY:FACTOR, each optionally followed by ,warmup:STEPS",
+      "  --init I                kernel initializer: glorot (default), he, normal:STD (DCGAN: normal:0.02)",
       "  --d-update separate|combined                     (default separate: real, then fake)",
       "  --d-steps K             discriminator updates per generator update (default 1)",
       "  --fake-batches inference|training                generator BatchNorm mode for D's fakes (default inference)",
@@ -64,7 +73,8 @@ final class TrainCommand {
 
   static final Set<String> VALUED = Set.of("dataset", "data-dir", "image-size", "steps", "epochs", "out",
       "sample-every", "checkpoint-every", "keep-checkpoints", "log-every", "batch-size", "seed", "lr", "d-lr",
-      "g-lr", "beta1", "loss", "d-update", "d-steps", "fake-batches", "threads", "precision", "on-divergence", "max-rollbacks",
+      "g-lr", "beta1", "beta2", "loss", "label-smoothing", "gp", "r1", "r2", "penalty-every", "lr-schedule", "init",
+      "clip-weights", "d-update", "d-steps", "fake-batches", "threads", "precision", "on-divergence", "max-rollbacks",
       "rollback-lr-factor", "warn-patience");
   static final Set<String> FLAGS = Set.of("resume", "no-progress");
 
@@ -87,7 +97,7 @@ final class TrainCommand {
     RunDirectory run = new RunDirectory(args.path("out", Path.of("runs", dataset)));
     Map<String, String> config = RunConfig.fromArgs(args, dataset, run);
     Shape shape = DataSources.shapeOf(config.get("dataset"), config.get("image-size"));
-    Gan gan = DataSources.defaultModel(shape);
+    Gan gan = DataSources.defaultModel(shape, RunConfig.initializer(config));
 
     boolean resume = args.flag("resume");
     Optional<Path> checkpoint = resume

@@ -66,6 +66,23 @@ class CommandLineTest {
               "default model needs height and width divisible by 4"),
           Arguments.of(new String[] {"train", "--beta1", "1.5"}, "option --beta1 must be in [0, 1), got 1.5"),
           Arguments.of(new String[] {"train", "--seed", "1", "--seed", "2"}, "option --seed is given twice"),
+          Arguments.of(new String[] {"train", "--loss", "bce"},
+              "option --loss must be one of non-saturating, minimax, lsgan, hinge, wasserstein, got 'bce'"),
+          Arguments.of(new String[] {"train", "--gp", "0"}, "option --gp must be a positive number, got 0"),
+          Arguments.of(new String[] {"train", "--r1", "x"}, "option --r1 needs a number, got 'x'"),
+          Arguments.of(new String[] {"train", "--penalty-every", "4"}, "--penalty-every needs a penalty: --gp, --r1 or --r2"),
+          Arguments.of(new String[] {"train", "--loss", "hinge", "--label-smoothing", "0.1"},
+              "--label-smoothing applies to the cross-entropy losses (non-saturating, minimax), not to --loss hinge"),
+          Arguments.of(new String[] {"train", "--label-smoothing", "1"}, "option --label-smoothing must be in [0, 1), got 1"),
+          Arguments.of(new String[] {"train", "--lr-schedule", "linear"},
+              "option --lr-schedule: bad learning-rate schedule 'linear'; expected constant, linear:DECAY_STEPS[:FLOOR]"),
+          Arguments.of(new String[] {"train", "--lr-schedule", "cosine:0"},
+              "option --lr-schedule: cosine decay steps must be positive, was 0"),
+          Arguments.of(new String[] {"train", "--init", "normal:-1"},
+              "option --init normal:STD needs a positive standard deviation, e.g. normal:0.02, got 'normal:-1'"),
+          Arguments.of(new String[] {"train", "--init", "lecun"},
+              "option --init must be glorot, he or normal:STD (e.g. normal:0.02), got 'lecun'"),
+          Arguments.of(new String[] {"train", "--clip-weights", "-0.01"}, "option --clip-weights must be a positive number"),
           Arguments.of(new String[] {"generate", "--out", "x.npy"}, "option --run is required"),
           Arguments.of(new String[] {"summary", "extra"}, "unexpected argument 'extra'"));
     }
@@ -140,6 +157,33 @@ class CommandLineTest {
     Outcome again = run(train(runDir, 6));
     assertThat(again.status()).isEqualTo(2);
     assertThat(again.err()).contains("already holds a run; add --resume");
+  }
+
+  @Test
+  void newTrainingOptions_areRecorded_andResumeFinishesTheSameRun(@TempDir Path dir) throws IOException {
+    String[] options = {"--loss", "wasserstein", "--gp", "10", "--r1", "0.5", "--penalty-every", "2",
+        "--lr-schedule", "cosine:6:0.1,warmup:2", "--init", "normal:0.02", "--beta1", "0", "--beta2", "0.9"};
+    Path whole = dir.resolve("whole");
+    Path split = dir.resolve("split");
+    String[] logEveryStep = train(whole, 6, options);
+    logEveryStep[List.of(logEveryStep).indexOf("--log-every") + 1] = "1";
+    Outcome first = run(logEveryStep);
+    assertThat(first.status()).as(first.err()).isZero();
+    String config = Files.readString(whole.resolve("config.properties"));
+    assertThat(config).contains("loss=wasserstein", "gp=10.0", "r1=0.5", "penalty-every=2",
+        "lr-schedule=cosine\\:6\\:0.1,warmup\\:2", "init=normal\\:0.02", "beta2=0.9");
+    // lazy penalties (every 2) apply on steps 0, 2, 4 (from 0), logged as steps 1, 3, 5
+    List<String> lines = Files.readAllLines(whole.resolve("metrics.jsonl"));
+    assertThat(lines).filteredOn(l -> l.matches("\\{\"step\":[135],.*")).hasSize(3)
+        .allMatch(l -> l.matches(".*\"penalty\":[-0-9.E]+,.*"));
+    assertThat(lines).filteredOn(l -> l.matches("\\{\"step\":[246],.*")).hasSize(3)
+        .allMatch(l -> l.contains("\"penalty\":null"));
+    assertThat(run(train(split, 3, options)).status()).isZero();
+    Outcome resumed = run(train(split, 6, "--resume"));
+    assertThat(resumed.status()).as(resumed.err()).isZero();
+    assertSameSamples(whole, split, dir);
+    Outcome other = run(train(dir.resolve("he"), 2, "--init", "he", "--label-smoothing", "0.1", "--clip-weights", "0.05"));
+    assertThat(other.status()).as(other.err()).isZero();
   }
 
   @Test

@@ -418,21 +418,10 @@ class OptimizerOptionsTest {
 
   @Nested
   class ReadmeSnippet {
-    static String between(String text, String begin, String end) {
-      String marked = text.split(begin + "\n")[1].split(end)[0];
-      return marked.lines().map(l -> l.length() >= 6 ? l.substring(6) : l.strip())
-          .collect(java.util.stream.Collectors.joining("\n"));
-    }
-
     @Test
     void readmeTrainingOptions_isThisCompiledCode(@TempDir Path checkpoint) throws java.io.IOException {
-      Path root = Path.of("..").toAbsolutePath().normalize();
-      String source = java.nio.file.Files.readString(root.resolve(
-          "gan-tests/src/test/java/io/github/gan4j/tests/OptimizerOptionsTest.java"));
-      String readme = java.nio.file.Files.readString(root.resolve("README.md"));
       for (String part : List.of("OPTIMIZER OPTIONS", "RESTORE OPTIONS")) {
-        String code = between(source, "// BEGIN README " + part, "      // END README " + part);
-        assertThat(readme).as(part).contains("```java\n" + code + "\n```");
+        ReadmeTest.assertReadmeShows("gan-tests/src/test/java/io/github/gan4j/tests/OptimizerOptionsTest.java", part, 6);
       }
       Dataset data = Fixtures.squares();
       // BEGIN README OPTIMIZER OPTIONS

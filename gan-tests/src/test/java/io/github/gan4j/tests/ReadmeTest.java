@@ -9,42 +9,44 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README shows real code: the quick start is QuickStart.java's and "Your own layers and
- * losses" is CustomParts.java's, character for character.
+ * The README shows real code: the quick start is QuickStart.java's, "Your own layers and
+ * losses" is CustomParts.java's and the losses snippet TrainingOptions.java's, character for
+ * character (the optimizer snippets are checked where they run, in OptimizerOptionsTest).
  */
 class ReadmeTest {
   static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
+  /**
+   * The lines of {@code file} between {@code // BEGIN README name} and {@code // END README name},
+   * with {@code indent} leading spaces removed: what the README shows.
+   */
+  static String marked(String file, String name, int indent) throws IOException {
+    String source = Files.readString(ROOT.resolve(file));
+    String body = source.split("// BEGIN README " + name + "\n")[1].split("\n[ ]*// END README " + name)[0];
+    String prefix = " ".repeat(indent);
+    return body.lines().map(l -> l.startsWith(prefix) ? l.substring(indent) : l.strip())
+        .collect(Collectors.joining("\n"));
+  }
+
+  /** Asserts that README.md shows the marked region of {@code file} as a Java block. */
+  static void assertReadmeShows(String file, String name, int indent) throws IOException {
+    assertThat(Files.readString(ROOT.resolve("README.md"))).as(name)
+        .contains("```java\n" + marked(file, name, indent) + "\n```");
+  }
+
   @Test
   void readmeQuickStart_isTheCompiledExample() throws IOException {
-    String source = Files.readString(ROOT.resolve(
-        "gan-examples/src/main/java/io/github/gan4j/examples/QuickStart.java"));
-    String marked = source.split("// BEGIN README QUICKSTART\n")[1].split("    // END README QUICKSTART")[0];
-    String dedented = marked.lines().map(l -> l.startsWith("    ") ? l.substring(4) : l)
-        .collect(Collectors.joining("\n"));
-    String readme = Files.readString(ROOT.resolve("README.md"));
-    assertThat(readme).contains("```java\n" + dedented + "\n```");
+    assertReadmeShows("gan-examples/src/main/java/io/github/gan4j/examples/QuickStart.java", "QUICKSTART", 4);
   }
 
   @Test
   void readmeCustomParts_isTheCompiledExample() throws IOException {
-    String source = Files.readString(ROOT.resolve(
-        "gan-examples/src/main/java/io/github/gan4j/examples/CustomParts.java"));
-    String marked = source.split("  // BEGIN README CUSTOM PARTS\n")[1].split("  // END README CUSTOM PARTS")[0];
-    String dedented = marked.lines().map(l -> l.startsWith("  ") ? l.substring(2) : l)
-        .collect(Collectors.joining("\n"));
-    String readme = Files.readString(ROOT.resolve("README.md"));
-    assertThat(readme).contains("```java\n" + dedented + "\n```");
+    assertReadmeShows("gan-examples/src/main/java/io/github/gan4j/examples/CustomParts.java", "CUSTOM PARTS", 2);
   }
 
   @Test
   void readmeLossesAndPenalties_areTheCompiledExample() throws IOException {
-    String source = Files.readString(ROOT.resolve(
-        "gan-examples/src/main/java/io/github/gan4j/examples/TrainingOptions.java"));
-    String marked = source.split("// BEGIN README LOSSES\n")[1].split("    // END README LOSSES")[0];
-    String dedented = marked.lines().map(l -> l.startsWith("    ") ? l.substring(4) : l)
-        .collect(Collectors.joining("\n"));
-    assertThat(Files.readString(ROOT.resolve("README.md"))).contains("```java\n" + dedented + "\n```");
+    assertReadmeShows("gan-examples/src/main/java/io/github/gan4j/examples/TrainingOptions.java", "LOSSES", 4);
   }
 
   @Test

@@ -19,6 +19,7 @@ import io.github.gan4j.data.Dataset;
 import io.github.gan4j.recipe.DiscriminatorUpdate;
 import io.github.gan4j.recipe.GanLoss;
 import io.github.gan4j.recipe.GradientPenalty;
+import io.github.gan4j.recipe.LearningRateSchedule;
 import io.github.gan4j.recipe.Optimizer;
 import io.github.gan4j.train.StepMetrics;
 import io.github.gan4j.train.Trainer;
@@ -101,11 +102,32 @@ class PenaltyTest {
         Arguments.of("hinge + wganGp + lazy r1, combined batch",
             (Supplier<Trainer.Builder>) () -> Trainer.of(Fixtures.tinyWithDropout()).loss(GanLoss.hinge())
                 .discriminatorUpdate(DiscriminatorUpdate.COMBINED_BATCH)
-                .penalty(GradientPenalty.wganGp(), GradientPenalty.r1(1f).every(4))));
+                .penalty(GradientPenalty.wganGp(), GradientPenalty.r1(1f).every(4))),
+        // the losses, schedules and clipping without penalties keep the contract too
+        Arguments.of("nonSaturating realLabel 0.9, step-decay schedule with warm-up",
+            (Supplier<Trainer.Builder>) () -> Trainer.of(Fixtures.tiny())
+                .loss(GanLoss.nonSaturating().realLabel(0.9f))
+                .learningRateSchedule(LearningRateSchedule.stepDecay(4, 0.5f).withWarmup(3))),
+        Arguments.of("minimax, cosine schedule for G only",
+            (Supplier<Trainer.Builder>) () -> Trainer.of(Fixtures.tiny()).loss(GanLoss.minimax())
+                .generatorSchedule(LearningRateSchedule.cosine(10, 0.1f))),
+        Arguments.of("lsgan -1/1/0, linear decay",
+            (Supplier<Trainer.Builder>) () -> Trainer.of(Fixtures.tinyWithDropout())
+                .loss(GanLoss.leastSquares().labels(-1f, 1f, 0f))
+                .learningRateSchedule(LearningRateSchedule.linearDecay(8, 0.2f))),
+        Arguments.of("hinge, combined batch",
+            (Supplier<Trainer.Builder>) () -> Trainer.of(Fixtures.tiny()).loss(GanLoss.hinge())
+                .discriminatorUpdate(DiscriminatorUpdate.COMBINED_BATCH)),
+        Arguments.of("wasserstein with weight clipping, 3 D steps",
+            (Supplier<Trainer.Builder>) () -> Trainer.of(Fixtures.tiny()).loss(GanLoss.wasserstein())
+                .discriminatorSteps(3)
+                .discriminatorOptimizer(Optimizer.rmsProp().learningRate(5e-5f).clipWeights(0.01f))
+                .generatorOptimizer(Optimizer.rmsProp().learningRate(5e-5f))));
   }
 
   /**
-   * Same seed: bit-identical; save at step 6 (not a multiple of 4, so a lazy penalty's next
+   * For every recipe above (penalties, and each loss, schedule and clipping without them):
+   * same seed: bit-identical; save at step 6 (not a multiple of 4, so a lazy penalty's next
    * application lies after the restore), restore into a fresh trainer and continue to 12:
    * bit-identical to never having stopped.
    */
@@ -136,7 +158,9 @@ class PenaltyTest {
         StepMetrics u = uninterrupted.get(i);
         assertThat(m.step()).isEqualTo(u.step());
         assertThat(TrainerContractTest.losses(m)).as("step %d", m.step()).containsExactly(TrainerContractTest.losses(u));
-        assertThat(m.penalty()).as("penalty at step %d", m.step()).isEqualTo(u.penalty());
+        // bits, so that NaN (no penalty on this step) equals NaN
+        assertThat(Float.floatToIntBits(m.penalty())).as("penalty at step %d", m.step())
+            .isEqualTo(Float.floatToIntBits(u.penalty()));
       }
       TrainerContractTest.assertBitIdentical(expected, t.variables());
     }

@@ -9,7 +9,7 @@
 module io.github.gan4j {
   requires java.desktop;   // ImageIO and BufferedImage: image folders and sample grids
   requires java.net.http;  // dataset downloads
-  requires tensorflow;
+  requires transitive tensorflow;   // the extension package's signatures speak TensorFlow Java
   requires com.sun.jna;   // OneDnn sets TF_ENABLE_ONEDNN_OPTS natively before TensorFlow loads
 
   exports io.github.gan4j;

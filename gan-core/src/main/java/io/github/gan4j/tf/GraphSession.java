@@ -229,7 +229,7 @@ final class GraphSession implements AutoCloseable {
     for (int i = 0; i < names.length; i++) {
       runner.addTarget(tf.assign((Operand) variables.get(i), (Operand) read.tensors().get(i)));
     }
-    runner.run();
+    runner.run().close();
   }
 
   static String prefix(Path dir) {

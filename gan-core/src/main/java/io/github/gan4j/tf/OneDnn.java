@@ -95,6 +95,8 @@ public final class OneDnn {
     try {
       LibC libc = Native.load("c", LibC.class);
       userValue = Optional.ofNullable(libc.getenv(VARIABLE));
+      // also when TensorFlow is loaded already: until its first graph optimization it has not
+      // decided, and its idle thread pools do not read the environment meanwhile
       if (userValue.isEmpty()) {
         setByGan4j = libc.setenv(VARIABLE, "1", 0) == 0;
         if (!setByGan4j) {

@@ -103,7 +103,8 @@ public final class TrainingGraph implements AutoCloseable {
         }
       } catch (TensorFlowException e) {
         Matcher m = NO_GRADIENT.matcher(String.valueOf(e.getMessage()));
-        if (recipe.penalties().isEmpty() || !m.find()) {
+        // only a missing gradient of a gradient op is the penalty's second derivative
+        if (recipe.penalties().isEmpty() || !m.find() || !m.group(1).matches(".*Grad(V[0-9]+)?")) {
           throw e;
         }
         throw new IllegalArgumentException(PenaltyLowering.missingSecondOrderGradient(gan.discriminator(),

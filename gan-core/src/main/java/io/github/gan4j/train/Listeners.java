@@ -1,5 +1,6 @@
 package io.github.gan4j.train;
 
+import io.github.gan4j.recipe.GanLoss;
 import io.github.gan4j.sample.ImageGrid;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -96,7 +97,9 @@ public final class Listeners {
 
       @Override
       public void onEnd(Trainer trainer) {
-        if (last != null && last.finite() && last.step() == trainer.step() && saved != trainer.step()) {
+        // not after a failed fit: its last step may have stopped with some updates applied
+        if (last != null && last.finite() && last.step() == trainer.step() && saved != trainer.step()
+            && !trainer.fitFailed()) {
           save(trainer);
         }
       }
@@ -199,7 +202,8 @@ public final class Listeners {
   /**
    * Warns (through {@code sink}) about the classic failure modes, once per episode:
    * <ul>
-   *   <li>the discriminator wins outright: mean D(G(z)) below 0.01 for {@code patience}
+   *   <li>the discriminator wins outright (cross-entropy losses, whose D(G(z)) is a probability):
+   *       mean D(G(z)) below 0.01 for {@code patience}
    *       consecutive steps, so the generator gets almost no gradient;
    *   <li>mode collapse: every {@code every} steps from step {@code patience} on, 32 samples from fixed latents are
    *       generated and their {@link io.github.gan4j.sample.ImageStats#spread} is below
@@ -217,7 +221,10 @@ public final class Listeners {
 
       @Override
       public void onStep(Trainer trainer, StepMetrics m) {
-        if (!Float.isNaN(m.dFake()) && m.dFake() < 0.01f) {
+        // D(G(z)) is a probability only for the cross-entropy losses; other losses report raw scores
+        boolean probabilities = trainer == null
+            || trainer.recipe().loss().outputs() == GanLoss.Outputs.PROBABILITY_LOGITS;
+        if (probabilities && !Float.isNaN(m.dFake()) && m.dFake() < 0.01f) {
           if (dWinsSince < 0) {
             dWinsSince = m.step();
           }
@@ -227,7 +234,7 @@ public final class Listeners {
                 + " below 0.01 since step %d, so the generator learns almost nothing. Lower the discriminator's"
                 + " learning rate or use the non-saturating loss.", m.step(), dWinsSince));
           }
-        } else if (!Float.isNaN(m.dFake())) {
+        } else if (probabilities && !Float.isNaN(m.dFake())) {
           dWinsSince = -1;
           dWinsReported = false;
         }

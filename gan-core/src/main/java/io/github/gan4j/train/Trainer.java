@@ -6,6 +6,7 @@ import io.github.gan4j.data.Dataset;
 import io.github.gan4j.sample.Sampler;
 import io.github.gan4j.recipe.DiscriminatorUpdate;
 import io.github.gan4j.recipe.FakeBatches;
+import io.github.gan4j.extension.CustomLoss;
 import io.github.gan4j.recipe.GanLoss;
 import io.github.gan4j.recipe.GradientPenalty;
 import io.github.gan4j.recipe.LearningRateSchedule;
@@ -28,9 +29,10 @@ import java.util.Set;
 
 /**
  * Trains a {@link Gan} with the frozen-discriminator procedure on a TensorFlow graph:
- * each step the discriminator learns real = 1 and fake = 0, then the generator learns
- * through the discriminator while the discriminator's weights and optimizer state stay
- * untouched. One {@code Session.run} per step; the latent noise is made in-graph.
+ * each step the discriminator learns to tell real from fake under the configured
+ * {@link GanLoss} (by default the reference's cross-entropy, real = 1 and fake = 0), then the
+ * generator learns through the discriminator while the discriminator's weights and optimizer
+ * state stay untouched. One {@code Session.run} per step; the latent noise is made in-graph.
  *
  * <pre>{@code
  * try (Trainer trainer = Trainer.of(gan).batchSize(32).seed(42).build()) {
@@ -62,6 +64,7 @@ public final class Trainer implements AutoCloseable {
   private volatile boolean stopRequested;
   private volatile Thread fitThread;
   private boolean stopByListener;
+  private boolean fitFailed;
 
   private Trainer(TrainingRecipe recipe) {
     this.gan = recipe.gan();
@@ -104,6 +107,11 @@ public final class Trainer implements AutoCloseable {
     return step;
   }
 
+  /** Whether the running or last {@link #fit} ended by an exception (then its state may be half-updated). */
+  boolean fitFailed() {
+    return fitFailed;
+  }
+
   /**
    * Trains on {@code dataset} for {@code steps}, calling every listener after every step.
    *
@@ -124,6 +132,7 @@ public final class Trainer implements AutoCloseable {
     List<TrainingListener> started = new ArrayList<>();
     Throwable failure = null;
     stopByListener = false;
+    fitFailed = false;
     fitThread = Thread.currentThread();
     try {
       for (TrainingListener l : all) {
@@ -142,13 +151,15 @@ public final class Trainer implements AutoCloseable {
       FitResult.Reason reason = FitResult.Reason.COMPLETED;
       if (stopByListener) {
         reason = FitResult.Reason.STOPPED_BY_LISTENER;
-      } else if (stopRequested) {
-        stopRequested = false;
+      } else if (stopRequested && i < n) {
         reason = FitResult.Reason.STOP_REQUESTED;
       }
+      // a request that came during the last planned step has nothing left to stop
+      stopRequested = false;
       return new FitResult(reason, i, Optional.ofNullable(last));
     } catch (Throwable t) {
       failure = t;
+      fitFailed = true;   // a step may have stopped half-way: listeners must not save this state
       throw t;
     } finally {
       try {
@@ -496,7 +507,12 @@ public final class Trainer implements AutoCloseable {
 
     /** The adversarial loss (default {@link GanLoss#nonSaturating()}, the reference's); see {@link GanLoss} for the others. */
     public Builder loss(GanLoss loss) {
-      this.loss = Objects.requireNonNull(loss, "loss");
+      Objects.requireNonNull(loss, "loss");
+      if (loss instanceof GanLoss.Custom && !(loss instanceof CustomLoss)) {
+        throw new IllegalArgumentException("loss " + loss.id() + " implements GanLoss.Custom but not "
+            + CustomLoss.class.getName() + ", which computes its terms on TensorFlow operands; implement that");
+      }
+      this.loss = loss;
       return this;
     }
 
@@ -536,7 +552,7 @@ public final class Trainer implements AutoCloseable {
       return this;
     }
 
-    /** Discriminator updates per generator update, each on fresh batches (default 1, at most 32). */
+    /** Discriminator updates per generator update, each on fresh batches (default 1, at most {@value TrainingRecipe#MAX_DISCRIMINATOR_STEPS}). */
     public Builder discriminatorSteps(int k) {
       this.discriminatorSteps = TrainingRecipe.checkDiscriminatorSteps(k);
       return this;

@@ -3,6 +3,9 @@ package io.github.gan4j.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.gan4j.GanBuilder;
+import io.github.gan4j.layers.Layers;
+import io.github.gan4j.recipe.GanLoss;
 import org.junit.jupiter.api.Test;
 
 class TrainConfigTest {
@@ -24,6 +27,27 @@ class TrainConfigTest {
     assertThat(new StepMetrics(1, 1f, Float.POSITIVE_INFINITY, 0.5f, 0.5f, 1, true).finite()).isFalse();
     assertThat(new StepMetrics(1, 0.5f, Float.NaN, 0.5f, 0.5f, 1, true).finite()).as("discriminator-only step").isTrue();
     assertThat(new StepMetrics(1, 1f, 1f, 0.5f, 0.5f, 250_000_000, true).stepsPerSecond()).isEqualTo(4.0);
+  }
+
+  @Test
+  void customLossWithoutItsTensorFlowTerms_isRefusedAtOnce() {
+    // GanLoss.Custom alone (not extension.CustomLoss) has nothing to lower
+    GanLoss.Custom halfDone = new GanLoss.Custom() {
+      @Override
+      public Outputs outputs() {
+        return Outputs.SCORES;
+      }
+
+      @Override
+      public String id() {
+        return "half-done";
+      }
+    };
+    Trainer.Builder builder = Trainer.of(GanBuilder.forImages(4, 4, 1).latentDim(2)
+        .generator(Layers.dense(16), Layers.reshape(4, 4, 1)).discriminator(Layers.flatten(), Layers.dense(1)).build());
+    assertThatThrownBy(() -> builder.loss(halfDone)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("loss half-done implements GanLoss.Custom but not io.github.gan4j.extension.CustomLoss,"
+            + " which computes its terms on TensorFlow operands; implement that");
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.github.gan4j.recipe.GradientPenalty;
 import io.github.gan4j.recipe.LearningRateSchedule;
 import io.github.gan4j.recipe.Optimizer;
 import io.github.gan4j.recipe.Precision;
+import io.github.gan4j.recipe.TrainingRecipe;
 import io.github.gan4j.train.Trainer;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -68,8 +69,9 @@ final class RunConfig {
     initializer(given);
     given.put("d-update", args.choice("d-update", "separate", List.of("separate", "combined")));
     int dSteps = args.positiveInt("d-steps", 1);
-    if (dSteps > 31) {
-      throw new UsageException("option --d-steps must be at most 31, got " + dSteps);
+    if (dSteps > TrainingRecipe.MAX_DISCRIMINATOR_STEPS) {
+      throw new UsageException("option --d-steps must be at most " + TrainingRecipe.MAX_DISCRIMINATOR_STEPS + ", got "
+          + dSteps);
     }
     given.put("d-steps", String.valueOf(dSteps));
     given.put("fake-batches", args.choice("fake-batches", "inference", List.of("inference", "training")));
@@ -92,6 +94,10 @@ final class RunConfig {
     for (String key : given.keySet()) {
       String was = saved.getProperty(key);
       boolean explicit = args.has(key) || key.endsWith("-lr") && args.has("lr");
+      if (explicit && given.get(key) != null && was == null) {
+        throw new UsageException("--" + key + " was not part of this run (" + run.root().resolve(RunDirectory.CONFIG)
+            + "); drop it to resume, or start a new run with another --out");
+      }
       if (explicit && given.get(key) != null && was != null && !given.get(key).equals(was)) {
         throw new UsageException("--" + key + " " + given.get(key) + " differs from this run's " + was + " ("
             + run.root().resolve(RunDirectory.CONFIG) + "); drop it to resume, or start a new run with another --out");

@@ -179,6 +179,9 @@ class CommandLineTest {
     assertThat(lines).filteredOn(l -> l.matches("\\{\"step\":[246],.*")).hasSize(3)
         .allMatch(l -> l.contains("\"penalty\":null"));
     assertThat(run(train(split, 3, options)).status()).isZero();
+    Outcome added = run(train(split, 6, "--resume", "--clip-weights", "0.01"));
+    assertThat(added.status()).isEqualTo(2);
+    assertThat(added.err()).contains("--clip-weights was not part of this run");
     Outcome resumed = run(train(split, 6, "--resume"));
     assertThat(resumed.status()).as(resumed.err()).isZero();
     assertSameSamples(whole, split, dir);

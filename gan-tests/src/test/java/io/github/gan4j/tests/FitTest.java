@@ -1,8 +1,10 @@
 package io.github.gan4j.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.gan4j.data.Dataset;
+import io.github.gan4j.recipe.GanLoss;
 import io.github.gan4j.recipe.Optimizer;
 import io.github.gan4j.train.Checkpoints;
 import io.github.gan4j.train.FitResult;
@@ -107,6 +109,27 @@ class FitTest {
     }
 
     @Test
+    void requestFromAnotherThreadDuringTheLastStep_stillReportsCompleted_andIsConsumed() throws Exception {
+      try (Trainer t = Trainer.of(Fixtures.tiny()).batchSize(16).build()) {
+        TrainingListener lateRequest = (trainer, m) -> {
+          if (m.step() == 3) {
+            Thread other = new Thread(trainer::requestStop);
+            other.start();
+            try {
+              other.join();
+            } catch (InterruptedException e) {
+              throw new AssertionError(e);
+            }
+          }
+        };
+        FitResult r = t.fit(data, Steps.of(3), lateRequest);
+        assertThat(r.reason()).isEqualTo(FitResult.Reason.COMPLETED);
+        assertThat(r.completed()).isTrue();
+        assertThat(t.fit(data, Steps.until(5)).steps()).as("the request does not stop the next fit").isEqualTo(2);
+      }
+    }
+
+    @Test
     void requestStopWhileNoFitRuns_stopsTheNextFitBeforeItsFirstStep() {
       List<String> calls = new ArrayList<>();
       try (Trainer t = Trainer.of(Fixtures.tiny()).batchSize(16).build()) {
@@ -129,6 +152,36 @@ class FitTest {
         t.fit(data, Steps.of(5), Listeners.checkpoints(dir, 2, 2));
       }
       assertThat(Checkpoints.list(dir)).extracting(Checkpoints::stepOf).containsExactly(4L, 5L);
+    }
+
+    @Test
+    void checkpoints_notSavedAtTheEndOfAFitThatFailed(@TempDir Path dir) {
+      try (Trainer t = Trainer.of(Fixtures.tiny()).batchSize(16).build()) {
+        TrainingListener failing = (trainer, m) -> {
+          if (m.step() == 3) {
+            throw new IllegalStateException("listener failure at step 3");
+          }
+        };
+        assertThatThrownBy(() -> t.fit(data, Steps.of(5), Listeners.checkpoints(dir, 2, 5), failing))
+            .hasMessage("listener failure at step 3");
+      }
+      assertThat(Checkpoints.list(dir)).extracting(Checkpoints::stepOf).containsExactly(2L);
+    }
+
+    @Test
+    void failureWarnings_judgeDiscriminatorWinsOnlyForProbabilities() {
+      for (boolean crossEntropy : new boolean[] {true, false}) {
+        List<String> warnings = new ArrayList<>();
+        try (Trainer t = Trainer.of(Fixtures.tiny()).batchSize(16)
+            .loss(crossEntropy ? GanLoss.nonSaturating() : GanLoss.wasserstein()).build()) {
+          TrainingListener l = Listeners.failureWarnings(warnings::add, 2, 1_000);
+          for (long s = 1; s <= 3; s++) {
+            l.onStep(t, new StepMetrics(s, 0.1f, 5f, 0.99f, crossEntropy ? 0.001f : -3f, 1_000_000, true));
+          }
+        }
+        // a critic's score of -3 is no probability: no "D wins outright" for Wasserstein
+        assertThat(warnings).as(crossEntropy ? "cross-entropy" : "wasserstein").hasSize(crossEntropy ? 1 : 0);
+      }
     }
 
     @Test

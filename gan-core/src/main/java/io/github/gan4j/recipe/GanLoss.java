@@ -34,8 +34,7 @@ import java.util.Locale;
  * {@code io.github.gan4j.extension.CustomLoss}.
  */
 public sealed interface GanLoss
-    permits GanLoss.NonSaturating, GanLoss.Minimax, GanLoss.LeastSquares, GanLoss.Hinge, GanLoss.Wasserstein,
-        GanLoss.Custom {
+    permits GanLoss.CrossEntropy, GanLoss.LeastSquares, GanLoss.Hinge, GanLoss.Wasserstein, GanLoss.Custom {
 
   /** What D's outputs mean, which decides how metrics report them. */
   enum Outputs {
@@ -126,13 +125,42 @@ public sealed interface GanLoss
   }
 
   /**
+   * The cross-entropy losses: D's outputs are logits of "real", D learns real =
+   * {@link #realLabel()} and fake = 0 by binary cross-entropy; they differ in G's objective.
+   */
+  sealed interface CrossEntropy extends GanLoss permits NonSaturating, Minimax {
+    /** D's target on real images: 1, or less for one-sided label smoothing. */
+    float realLabel();
+
+    @Override
+    default Outputs outputs() {
+      return Outputs.PROBABILITY_LOGITS;
+    }
+
+    @Override
+    default double realTerm(double[] real) {
+      return crossEntropy(real, realLabel());
+    }
+
+    @Override
+    default double fakeTerm(double[] fake) {
+      return crossEntropy(fake, 0);
+    }
+
+    @Override
+    default double termWeight() {
+      return 0.5;
+    }
+  }
+
+  /**
    * The non-saturating cross-entropy loss: D learns real = {@code realLabel}, fake = 0; G
    * minimizes {@code -log sigmoid(D(G(z)))}, strong gradients early in training.
    *
    * @param realLabel D's target on real images: 1, or less for one-sided label smoothing
    *     (Salimans et al. 2016 use 0.9); in (0, 1]
    */
-  record NonSaturating(float realLabel) implements GanLoss {
+  record NonSaturating(float realLabel) implements CrossEntropy {
     /** Validates the label. */
     public NonSaturating {
       checkLabel(realLabel);
@@ -144,11 +172,6 @@ public sealed interface GanLoss
     }
 
     @Override
-    public Outputs outputs() {
-      return Outputs.PROBABILITY_LOGITS;
-    }
-
-    @Override
     public String id() {
       return "non-saturating";
     }
@@ -156,21 +179,6 @@ public sealed interface GanLoss
     @Override
     public String describe() {
       return realLabel == 1f ? "nonSaturating()" : "nonSaturating(realLabel=" + realLabel + ")";
-    }
-
-    @Override
-    public double realTerm(double[] real) {
-      return crossEntropy(real, realLabel);
-    }
-
-    @Override
-    public double fakeTerm(double[] fake) {
-      return crossEntropy(fake, 0);
-    }
-
-    @Override
-    public double termWeight() {
-      return 0.5;
     }
 
     @Override
@@ -190,7 +198,7 @@ public sealed interface GanLoss
    *
    * @param realLabel D's target on real images, in (0, 1]
    */
-  record Minimax(float realLabel) implements GanLoss {
+  record Minimax(float realLabel) implements CrossEntropy {
     /** Validates the label. */
     public Minimax {
       checkLabel(realLabel);
@@ -202,11 +210,6 @@ public sealed interface GanLoss
     }
 
     @Override
-    public Outputs outputs() {
-      return Outputs.PROBABILITY_LOGITS;
-    }
-
-    @Override
     public String id() {
       return "minimax";
     }
@@ -214,21 +217,6 @@ public sealed interface GanLoss
     @Override
     public String describe() {
       return realLabel == 1f ? "minimax()" : "minimax(realLabel=" + realLabel + ")";
-    }
-
-    @Override
-    public double realTerm(double[] real) {
-      return crossEntropy(real, realLabel);
-    }
-
-    @Override
-    public double fakeTerm(double[] fake) {
-      return crossEntropy(fake, 0);
-    }
-
-    @Override
-    public double termWeight() {
-      return 0.5;
     }
 
     @Override

@@ -22,9 +22,7 @@ final class LossLowering {
 
   /** D's term on its outputs for a real batch (a scalar). */
   Operand<TFloat32> discriminatorReal(Ops tf, Operand<TFloat32> real) {
-    if (loss instanceof GanLoss.NonSaturating l) {
-      return crossEntropy(tf, real, l.realLabel());
-    } else if (loss instanceof GanLoss.Minimax l) {
+    if (loss instanceof GanLoss.CrossEntropy l) {
       return crossEntropy(tf, real, l.realLabel());
     } else if (loss instanceof GanLoss.LeastSquares l) {
       return mean(tf, tf.math.square(tf.math.sub(real, tf.constant(l.realLabel()))));
@@ -38,7 +36,7 @@ final class LossLowering {
 
   /** D's term on its outputs for a fake batch (a scalar). */
   Operand<TFloat32> discriminatorFake(Ops tf, Operand<TFloat32> fake) {
-    if (loss instanceof GanLoss.NonSaturating || loss instanceof GanLoss.Minimax) {
+    if (loss instanceof GanLoss.CrossEntropy) {
       return crossEntropy(tf, fake, 0f);
     } else if (loss instanceof GanLoss.LeastSquares l) {
       return mean(tf, tf.math.square(tf.math.sub(fake, tf.constant(l.fakeLabel()))));

@@ -165,8 +165,9 @@ final class NetworkLowering {
       return activate(tf, y, c.activation());
     }
     if (l.layer() instanceof Conv2DTranspose c) {
-      Operand<TFloat32> y = conv2dTranspose(tf, x, read(pass, n, "kernel"), l.input().dims(), l.output().dims(),
-          c.kernelSize(), c.strides(), c.padding());
+      Operand<TInt32> outShape = batchShape(tf, x, l.output().dims());
+      Operand<TFloat32> y = tf.nn.conv2dBackpropInput(outShape, read(pass, n, "kernel"), x,
+          strides(c.strides()), padding(c.padding()));
       if (c.useBias()) {
         y = tf.nn.biasAdd(y, read(pass, n, "bias"));
       }
@@ -203,25 +204,6 @@ final class NetworkLowering {
       return tf.reshape(tf.math.add(r, z), tf.constant(withBatch(-1, l.output().dims())));
     }
     throw new IllegalStateException("no lowering for layer " + l.layer().describe());
-  }
-
-  // TEMPORARY switch for A/B measurement: -Dgan4j.conv2dTranspose=backprop|subpixel
-  private static final boolean SUB_PIXEL =
-      !"backprop".equals(System.getProperty("gan4j.conv2dTranspose", "subpixel"));
-
-  /** A transposed convolution of NHWC {@code x} with a {@code (k, k, filters, c)} kernel. */
-  static Operand<TFloat32> conv2dTranspose(Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel,
-      int[] in, int[] out, int k, int s, Padding padding) {
-    if (SUB_PIXEL && SubPixel.applies(s)) {
-      return SubPixel.conv2dTranspose(tf, x, kernel, in, out, in[2], out[2], k, s, padding);
-    }
-    return conv2dBackpropInput(tf, x, kernel, out, s, padding);
-  }
-
-  /** The transposed convolution as TensorFlow's gradient of Conv2D with respect to its input. */
-  static Operand<TFloat32> conv2dBackpropInput(Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel,
-      int[] out, int s, Padding padding) {
-    return tf.nn.conv2dBackpropInput(batchShape(tf, x, out), kernel, x, strides(s), padding(padding));
   }
 
   private Operand<TFloat32> batchNorm(Pass pass, NetworkLayer l, BatchNorm bn, Operand<TFloat32> x) {

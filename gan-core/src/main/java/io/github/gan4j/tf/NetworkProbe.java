@@ -1,9 +1,6 @@
 package io.github.gan4j.tf;
 
 import io.github.gan4j.Network;
-import io.github.gan4j.layers.Activation;
-import io.github.gan4j.layers.Conv2DTranspose;
-import io.github.gan4j.layers.Padding;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,54 +91,5 @@ public final class NetworkProbe {
         return new Output(out, vars);
       }
     }
-  }
-
-  /**
-   * A transposed convolution, its gradient with respect to its input and to its kernel.
-   *
-   * @param output {@code (n, h', w', filters)}
-   * @param inputGradient {@code (n, h, w, c)}
-   * @param kernelGradient {@code (k, k, filters, c)}
-   */
-  public record TransposedConvolution(float[] output, float[] inputGradient, float[] kernelGradient) {}
-
-  /**
-   * Runs one transposed convolution, as the trainer lowers it ({@code subPixel}) or as
-   * TensorFlow's {@code Conv2DBackpropInput}, and back-propagates {@code outputGradient}.
-   *
-   * @param input {@code (batch, h, w, c)}, row-major
-   * @param kernel {@code (k, k, filters, c)}, row-major
-   * @param outputGradient the gradient of a loss with respect to the output, row-major
-   */
-  public static TransposedConvolution conv2dTranspose(boolean subPixel, float[] input, int batch, int h, int w,
-      int c, float[] kernel, int k, int filters, int strides, Padding padding, float[] outputGradient) {
-    io.github.gan4j.layers.Shape in = io.github.gan4j.layers.Shape.of(h, w, c);
-    io.github.gan4j.layers.Shape out =
-        new Conv2DTranspose(filters, k, strides, padding, Activation.LINEAR, false, null).outputShape(in);
-    try (Graph graph = new Graph()) {
-      Ops tf = Ops.create(graph);
-      Operand<TFloat32> x = tf.constant(org.tensorflow.ndarray.Shape.of(batch, h, w, c),
-          DataBuffers.of(input, true, false));
-      Operand<TFloat32> f = tf.constant(org.tensorflow.ndarray.Shape.of(k, k, filters, c),
-          DataBuffers.of(kernel, true, false));
-      Operand<TFloat32> dy = tf.constant(org.tensorflow.ndarray.Shape.of(out.withBatch(batch)),
-          DataBuffers.of(outputGradient, true, false));
-      Operand<TFloat32> y = subPixel
-          ? SubPixel.conv2dTranspose(tf, x, f, in.dims(), out.dims(), c, filters, k, strides, padding)
-          : NetworkLowering.conv2dBackpropInput(tf, x, f, out.dims(), strides, padding);
-      org.tensorflow.Output<?>[] grads = graph.addGradients("probe_gradients", new org.tensorflow.Output<?>[] {y.asOutput()},
-          new org.tensorflow.Output<?>[] {x.asOutput(), f.asOutput()}, new org.tensorflow.Output<?>[] {dy.asOutput()});
-      try (Session session = new Session(graph);
-          Result result = session.runner().fetch(y).fetch(grads[0]).fetch(grads[1]).run()) {
-        return new TransposedConvolution(floats(result.get(0)), floats(result.get(1)), floats(result.get(2)));
-      }
-    }
-  }
-
-  private static float[] floats(org.tensorflow.Tensor t) {
-    TFloat32 f = (TFloat32) t;
-    float[] v = new float[(int) f.size()];
-    f.copyTo(DataBuffers.of(v, false, false));
-    return v;
   }
 }

@@ -247,7 +247,8 @@ final class CheckpointFormat {
     }
   }
 
-  private static String sha256(Path file) throws IOException {
+  /** The SHA-256 of a file's content, in lower-case hex; shared by checkpoints and exports. */
+  static String sha256(Path file) throws IOException {
     MessageDigest md;
     try {
       md = MessageDigest.getInstance("SHA-256");
@@ -264,10 +265,13 @@ final class CheckpointFormat {
     return HexFormat.of().formatHex(md.digest());
   }
 
-  /** Forces the files of {@code dir} to disk, so that a rename after it publishes complete data. */
-  private static void fsync(Path dir) throws IOException {
-    try (Stream<Path> s = Files.list(dir)) {
-      for (Path f : s.toList()) {
+  /**
+   * Forces the files of {@code dir} and its subdirectories to disk, so that a rename or a
+   * manifest written after it publishes complete data.
+   */
+  static void fsync(Path dir) throws IOException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path f : s.filter(Files::isRegularFile).toList()) {
         try (FileChannel c = FileChannel.open(f, StandardOpenOption.WRITE)) {
           c.force(true);
         }

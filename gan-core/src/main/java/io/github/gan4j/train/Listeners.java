@@ -205,8 +205,8 @@ public final class Listeners {
    *   <li>the discriminator wins outright (cross-entropy losses, whose D(G(z)) is a probability):
    *       mean D(G(z)) below 0.01 for {@code patience}
    *       consecutive steps, so the generator gets almost no gradient;
-   *   <li>mode collapse: every {@code every} steps from step {@code patience} on, 32 samples from fixed latents are
-   *       generated and their {@link io.github.gan4j.sample.ImageStats#spread} is below
+   *   <li>mode collapse: every {@code every} steps from step {@code patience} on, 32 samples from fixed latents
+   *       (drawn with seed 12345 from the trainer's sampler) are generated and their {@link io.github.gan4j.sample.ImageStats#spread} is below
    *       {@code 0.05} (pixels in [-1, 1]): the samples are nearly identical.
    * </ul>
    */
@@ -240,9 +240,9 @@ public final class Listeners {
         }
         // an untrained generator's samples are alike: judge diversity only after the warm-up
         if (trainer != null && m.step() % every == 0 && m.step() >= patience) {
-          float[] z = new float[32 * trainer.gan().latentDim()];
-          io.github.gan4j.sample.Sampler.normal().sample(12345, 0, z);
-          double spread = io.github.gan4j.sample.ImageStats.spread(trainer.generate(z), trainer.gan().imageShape());
+          // latents from the trainer's own sampler: what the generator was trained on
+          double spread = io.github.gan4j.sample.ImageStats.spread(trainer.generate(32, 12345L),
+              trainer.gan().imageShape());
           if (spread < 0.05) {
             if (!collapseReported) {
               collapseReported = true;

@@ -3,9 +3,9 @@ package io.github.gan4j.train;
 import io.github.gan4j.layers.Shape;
 import io.github.gan4j.sample.Sampler;
 import io.github.gan4j.tf.OneDnn;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
@@ -32,11 +32,13 @@ public final class TrainedGenerator implements AutoCloseable {
   private final SessionFunction function;
   private final int latentDim;
   private final Shape imageShape;
+  private final Optional<Sampler> sampler;
+  private final String samplerDescription;
   /** generate calls share the read lock; close takes the write lock, so it never frees a session in use */
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private boolean closed;
 
-  private TrainedGenerator(SavedModelBundle bundle) {
+  private TrainedGenerator(Path dir, SavedModelBundle bundle, ExportFormat.Manifest manifest) {
     this.bundle = bundle;
     this.function = bundle.function(Signature.DEFAULT_KEY);
     Signature s = function.signature();
@@ -44,28 +46,38 @@ public final class TrainedGenerator implements AutoCloseable {
     long[] out = s.getOutputs().get(OUTPUT).shape.asArray();
     this.latentDim = (int) in[1];
     this.imageShape = Shape.of((int) out[1], (int) out[2], (int) out[3]);
+    if (latentDim != manifest.latentDim() || !imageShape.equals(manifest.imageShape())) {
+      throw new ExportException(dir, "exported generator " + dir + ": saved_model.pb takes latents of size "
+          + latentDim + " and gives images of shape " + imageShape + ", but " + ExportFormat.MANIFEST + " says "
+          + manifest.latentDim() + " and " + manifest.imageShape() + "; the export was altered, re-export it");
+    }
+    this.sampler = manifest.sampler();
+    this.samplerDescription = manifest.samplerDescription();
   }
 
   /**
-   * Loads a generator exported by {@link Trainer#exportGenerator}.
+   * Loads a generator exported by {@link Trainer#exportGenerator}. The export's manifest is
+   * verified first (format, and the SHA-256 of every file), before TensorFlow reads anything.
    *
-   * @throws IllegalArgumentException if {@code dir} holds no such export
+   * @throws ExportException if {@code dir} holds no export, or a damaged or incomplete one, or
+   *     one exported before exports carried a manifest (re-export it); the message names the
+   *     file and what is wrong
    */
   public static TrainedGenerator load(Path dir) {
+    ExportFormat.Manifest manifest = ExportFormat.verify(dir);
     OneDnn.prepare();
-    if (!Files.isRegularFile(dir.resolve("saved_model.pb"))) {
-      throw new IllegalArgumentException("no exported generator in " + dir + " (saved_model.pb is missing);"
-          + " export one with Trainer.exportGenerator");
-    }
     SavedModelBundle bundle = SavedModelBundle.load(dir.toString(), SavedModelBundle.DEFAULT_TAG);
     OneDnn.warnIfOff();
     try {
-      return new TrainedGenerator(bundle);
+      return new TrainedGenerator(dir, bundle, manifest);
+    } catch (ExportException e) {
+      bundle.close();
+      throw e;
     } catch (RuntimeException e) {
       bundle.close();
-      throw new IllegalArgumentException("the SavedModel in " + dir + " is not a gan4j generator"
+      throw new ExportException(dir, "the SavedModel in " + dir + " is not a gan4j generator"
           + " (expected signature '" + Signature.DEFAULT_KEY + "' with input '" + INPUT + "' and output '"
-          + OUTPUT + "')", e);
+          + OUTPUT + "'): " + e);
     }
   }
 
@@ -108,9 +120,30 @@ public final class TrainedGenerator implements AutoCloseable {
     }
   }
 
-  /** Generates {@code count} images from standard normal latents drawn with {@code seed}. */
+  /**
+   * The sampler the generator was trained with, as its export records it; empty for a custom
+   * {@link Sampler} (any but {@link Sampler#normal()}, {@link Sampler#uniform(float, float)}
+   * and {@link Sampler#truncatedNormal()} with their parameters), whose code an export cannot
+   * record.
+   */
+  public Optional<Sampler> sampler() {
+    return sampler;
+  }
+
+  /**
+   * Generates {@code count} images from latents drawn with {@code seed} from the sampler the
+   * generator was trained with: the same images as the trainer's
+   * {@link Trainer#generate(int, long)} at export.
+   *
+   * @throws IllegalStateException if the generator was trained with a custom sampler (see
+   *     {@link #sampler()}); draw the latents with it and call {@link #generate(float[])} or
+   *     {@link #generate(int, long, Sampler)}
+   */
   public float[] generate(int count, long seed) {
-    return generate(count, seed, Sampler.normal());
+    Sampler s = sampler.orElseThrow(() -> new IllegalStateException("this generator was trained with the custom"
+        + " sampler " + samplerDescription + ", which an export cannot record; pass it explicitly with"
+        + " generate(count, seed, sampler), or draw latents yourself and call generate(latents)"));
+    return generate(count, seed, s);
   }
 
   /** Generates {@code count} images from latents drawn from {@code sampler} with {@code seed}. */

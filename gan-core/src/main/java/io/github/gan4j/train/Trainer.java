@@ -411,11 +411,16 @@ public final class Trainer implements AutoCloseable {
 
   /**
    * Exports the generator alone as a TensorFlow SavedModel (latent in, images out) into the
-   * empty or missing directory {@code dir}; load it with {@link TrainedGenerator#load}.
+   * empty or missing directory {@code dir}; load it with {@link TrainedGenerator#load}. The
+   * export carries a manifest, {@code gan4j-export.properties}, written last: format version,
+   * latent size, image shape, this trainer's sampler (its description, and the parameters of
+   * a built-in one, so that {@link TrainedGenerator#generate(int, long)} draws what
+   * {@link #generate(int, long)} draws) and the SHA-256 of every file, verified at load.
    */
   public void exportGenerator(Path dir) {
     try {
       graph.exportGenerator(dir);
+      ExportFormat.writeManifest(dir, recipe);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot export the generator to " + dir, e);
     }

@@ -81,7 +81,11 @@ final class GenerateCommand {
     int size = (int) g.imageShape().size();
     float[] all = new float[Math.multiplyExact(count, size)];
     float[] z = new float[count * g.latentDim()];
-    io.github.gan4j.sample.Sampler.normal().sample(seed, 0, z);
+    // the sampler the generator was trained with, as its export records it
+    io.github.gan4j.sample.Sampler sampler = g.sampler().orElseThrow(() -> new IllegalStateException(
+        "the generator was trained with a custom sampler, which its export cannot record; generate with the"
+        + " library's TrainedGenerator.generate(latents)"));
+    sampler.sample(seed, 0, z);
     for (int from = 0; from < count; from += 256) {
       int n = Math.min(256, count - from);
       float[] chunk = g.generate(Arrays.copyOfRange(z, from * g.latentDim(), (from + n) * g.latentDim()));

@@ -3,6 +3,7 @@ package io.github.gan4j.train;
 import io.github.gan4j.Gan;
 import io.github.gan4j.data.BatchSchedule;
 import io.github.gan4j.data.Dataset;
+import io.github.gan4j.layers.Shape;
 import io.github.gan4j.sample.Sampler;
 import io.github.gan4j.recipe.DiscriminatorUpdate;
 import io.github.gan4j.recipe.FakeBatches;
@@ -51,6 +52,8 @@ import java.util.Set;
 public final class Trainer implements AutoCloseable {
   /** Name of the manifest file in a checkpoint directory. */
   public static final String MANIFEST = CheckpointFormat.MANIFEST;
+  /** Steps after a build or restore whose real images are checked value by value. */
+  static final int FULLY_CHECKED_STEPS = 10;
 
   private final Gan gan;
   private final TrainingRecipe recipe;
@@ -61,6 +64,7 @@ public final class Trainer implements AutoCloseable {
   private BatchSchedule schedule;
   private Dataset scheduled;
   private long step;
+  private int fullyCheckedStepsLeft = FULLY_CHECKED_STEPS;
   private volatile boolean stopRequested;
   private volatile Thread fitThread;
   private boolean stopByListener;
@@ -123,7 +127,9 @@ public final class Trainer implements AutoCloseable {
    *
    * @return why training ended, the steps run and the last step's metrics
    * @throws IllegalArgumentException if the dataset's image shape differs from the model's,
-   *     or it holds fewer images than one batch
+   *     it holds fewer images than one batch, or it writes a pixel that is NaN or outside
+   *     [-1, 1] (every value is checked in the first steps after a build or restore, one image
+   *     per batch after that); the message names the dataset, the image, the position and the value
    */
   public FitResult fit(Dataset dataset, Steps steps, TrainingListener... listeners) {
     long perEpoch = schedule(dataset).batchesPerEpoch() / recipe.discriminatorSteps();
@@ -284,18 +290,55 @@ public final class Trainer implements AutoCloseable {
     return schedule;
   }
 
+  /**
+   * Reads the real images of this step. Every value is checked to be in [-1, 1] during the
+   * first {@value #FULLY_CHECKED_STEPS} steps after a build or restore; after that one image
+   * per batch, at a batch position that moves with the step, so that a dataset writing NaN
+   * or unscaled pixels fails here, naming the image, instead of training into NaN.
+   */
   private void fillReal(Dataset dataset) {
     BatchSchedule s = schedule(dataset);
     int k = recipe.discriminatorSteps();
+    int batch = recipe.batchSize();
     int imageSize = (int) gan.imageShape().size();
+    boolean checkAll = fullyCheckedStepsLeft > 0;
+    int sampled = (int) Math.floorMod(step, (long) batch);
     int offset = 0;
     for (int j = 0; j < k; j++) {
       s.indices(step * k + j, indexBuffer);
-      for (int index : indexBuffer) {
-        dataset.copyImage(index, realBuffer, offset);
+      for (int i = 0; i < batch; i++) {
+        dataset.copyImage(indexBuffer[i], realBuffer, offset);
+        if (checkAll || i == sampled) {
+          checkPixels(dataset, indexBuffer[i], offset, imageSize);
+        }
         offset += imageSize;
       }
     }
+    if (checkAll) {
+      fullyCheckedStepsLeft--;
+    }
+  }
+
+  private void checkPixels(Dataset dataset, int index, int offset, int imageSize) {
+    for (int p = 0; p < imageSize; p++) {
+      float v = realBuffer[offset + p];
+      if (!(v >= -1f && v <= 1f)) {   // also false for NaN
+        throw new IllegalArgumentException(outOfRange(dataset, index, p, v));
+      }
+    }
+  }
+
+  private String outOfRange(Dataset dataset, int index, int position, float value) {
+    Shape shape = gan.imageShape();
+    String where = "";
+    if (shape.rank() == 3) {
+      int pixel = position / shape.dim(2);
+      where = " (row " + pixel / shape.dim(1) + ", column " + pixel % shape.dim(1) + ", channel "
+          + position % shape.dim(2) + ")";
+    }
+    return "dataset " + dataset.name() + ": image " + index + " has value " + value + " at position " + position
+        + where + ", read at step " + step + "; pixels must be finite and in [-1, 1]: scale them in copyImage,"
+        + " e.g. b / 127.5f - 1 for 8-bit values b";
   }
 
   /** Draws the fed noise of a custom sampler: one batch per stream, keyed by (seed, step, stream name). */
@@ -407,6 +450,7 @@ public final class Trainer implements AutoCloseable {
     Set<String> fresh = CheckpointFormat.compare(dir, manifest, recipe, allowOptimizerChange);
     graph.restore(dir, fresh);
     step = graph.stepCount();
+    fullyCheckedStepsLeft = FULLY_CHECKED_STEPS;
   }
 
   /**

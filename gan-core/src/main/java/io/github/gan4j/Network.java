@@ -1,6 +1,7 @@
 package io.github.gan4j;
 
 import io.github.gan4j.layers.Shape;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -44,21 +45,35 @@ public record Network(String name, Shape input, List<NetworkLayer> layers) {
   }
 
   /**
-   * A Keras-like table: layer (type), output shape, parameters, then the totals.
+   * A Keras-like table: layer (type), output shape, parameters, then the totals. Each column
+   * is as wide as its longest entry (at least 34, 26 and 14 characters), so long layer names
+   * and types such as {@code batch_normalization_12 (BatchNormalization)} stay aligned.
    */
   public String summary() {
-    String rule = "-".repeat(78);
+    List<String[]> rows = new ArrayList<>();
+    for (NetworkLayer l : layers) {
+      rows.add(new String[] {l.name() + " (" + l.layer().typeName() + ")",
+          "(None, " + l.output().toString().substring(1), String.format("%,d", l.params())});
+    }
+    int[] width = {34, 26, 14};
+    String[] header = {"Layer (type)", "Output Shape", "Param #"};
+    for (String[] row : rows) {
+      for (int c = 0; c < 3; c++) {
+        width[c] = Math.max(width[c], Math.max(row[c].length(), header[c].length()));
+      }
+    }
+    String format = "%-" + width[0] + "s %-" + width[1] + "s %" + width[2] + "s%n";
+    int total = width[0] + width[1] + width[2] + 2;
+    String rule = "-".repeat(total);
     StringBuilder sb = new StringBuilder();
     sb.append("Model: \"").append(name).append("\"  input ").append(input).append('\n');
     sb.append(rule).append('\n');
-    sb.append(String.format("%-34s %-26s %14s%n", "Layer (type)", "Output Shape", "Param #"));
-    sb.append("=".repeat(78)).append('\n');
-    for (NetworkLayer l : layers) {
-      String label = l.name() + " (" + l.layer().typeName() + ")";
-      sb.append(String.format("%-34s %-26s %,14d%n", label, "(None, " + l.output().toString().substring(1),
-          l.params()));
+    sb.append(String.format(format, (Object[]) header));
+    sb.append("=".repeat(total)).append('\n');
+    for (String[] row : rows) {
+      sb.append(String.format(format, (Object[]) row));
     }
-    sb.append("=".repeat(78)).append('\n');
+    sb.append("=".repeat(total)).append('\n');
     sb.append(String.format("Total params: %,d%n", params()));
     sb.append(String.format("Trainable params: %,d%n", trainableParams()));
     sb.append(String.format("Non-trainable params: %,d%n", nonTrainableParams()));

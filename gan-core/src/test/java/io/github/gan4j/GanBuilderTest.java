@@ -91,6 +91,25 @@ class GanBuilderTest {
     }
 
     @Test
+    void summary_alignsEveryColumn_alsoForBatchNormalizationRows() {
+      for (Network net : List.of(gan.generator(), gan.discriminator())) {
+        String[] lines = net.summary().split("\n");
+        int rule = lines[1].length();
+        int shapeColumn = lines[2].indexOf("Output Shape");
+        int paramEnd = lines[2].length();
+        assertThat(paramEnd).isEqualTo(rule);
+        for (String line : lines) {
+          if (line.contains("(None, ")) {
+            assertThat(line.indexOf("(None, ")).as(line).isEqualTo(shapeColumn);
+            assertThat(line.length()).as(line).isEqualTo(paramEnd);
+            assertThat(line.charAt(shapeColumn - 1)).as(line).isEqualTo(' ');
+          }
+        }
+      }
+      assertThat(gan.generator().summary()).contains("batch_normalization_2 (BatchNormalization)");
+    }
+
+    @Test
     void build_canBeCalledAgain_andGivesEqualModels() {
       GanBuilder b = reference();
       assertThat(b.build().fingerprint()).isEqualTo(b.build().fingerprint());

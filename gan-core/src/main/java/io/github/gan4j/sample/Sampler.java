@@ -12,8 +12,9 @@ package io.github.gan4j.sample;
 public interface Sampler {
 
   /**
-   * Fills {@code out} with {@code out.length / dim} latent vectors, as a pure function of
-   * {@code seed} and {@code stream}. During training the trainer passes the key of a named
+   * Fills all of {@code out} with latent values, as a pure function of {@code seed} and
+   * {@code stream}; the caller sizes {@code out} as a whole number of latent vectors
+   * ({@code count * latentDim} values). During training the trainer passes the key of a named
    * random stream ({@code io.github.gan4j.recipe.RandomStream#key(seed, step)}: the run's
    * seed mixed with the stream's name, and the step), a different pair for every draw.
    */

@@ -1,10 +1,7 @@
 package io.github.gan4j;
 
+import io.github.gan4j.internal.Digests;
 import io.github.gan4j.layers.Shape;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * A validated GAN: the image shape, the latent size, and the generator and discriminator
@@ -67,13 +64,7 @@ public final class Gan {
    * so that a checkpoint of another model is refused.
    */
   public String fingerprint() {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update(describeArchitecture().getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(md.digest()).substring(0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
-    }
+    return Digests.sha256(describeArchitecture()).substring(0, 16);
   }
 
   private String describeArchitecture() {

@@ -1,5 +1,6 @@
 package io.github.gan4j.data;
 
+import io.github.gan4j.internal.Digests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,10 +15,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -184,37 +182,18 @@ public record Download(URI uri, long size, String md5, String sha256) {
       throw new DataFormatException(file, 0, "size " + actual + " bytes, expected " + size,
           "delete it and download again");
     }
-    MessageDigest sha = digest("SHA-256");
-    MessageDigest md = md5 == null ? null : digest("MD5");
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[1 << 16];
-      int n;
-      while ((n = in.read(buffer)) >= 0) {
-        sha.update(buffer, 0, n);
-        if (md != null) {
-          md.update(buffer, 0, n);
-        }
-      }
-    }
-    String foundSha = HexFormat.of().formatHex(sha.digest());
+    String[] found = md5 == null ? Digests.of(file, "SHA-256") : Digests.of(file, "SHA-256", "MD5");
+    String foundSha = found[0];
     if (!foundSha.equals(sha256)) {
       throw new DataFormatException(file, 0, "SHA-256 " + foundSha + ", expected " + sha256,
           "the file is corrupt or not the expected one; delete it and download again");
     }
-    if (md != null) {
-      String foundMd5 = HexFormat.of().formatHex(md.digest());
+    if (md5 != null) {
+      String foundMd5 = found[1];
       if (!foundMd5.equals(md5)) {
         throw new DataFormatException(file, 0, "MD5 " + foundMd5 + ", expected " + md5,
             "the file is corrupt or not the expected one; delete it and download again");
       }
-    }
-  }
-
-  private static MessageDigest digest(String algorithm) {
-    try {
-      return MessageDigest.getInstance(algorithm);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(algorithm + " is not available", e);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.github.gan4j.train;
 
+import io.github.gan4j.internal.Digests;
 import io.github.gan4j.Gan;
 import io.github.gan4j.data.Directories;
 import io.github.gan4j.recipe.LearningRateSchedule;
@@ -7,7 +8,6 @@ import io.github.gan4j.recipe.Optimizer;
 import io.github.gan4j.recipe.Sgd;
 import io.github.gan4j.recipe.TrainingRecipe;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -15,9 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -249,20 +246,7 @@ final class CheckpointFormat {
 
   /** The SHA-256 of a file's content, in lower-case hex; shared by checkpoints and exports. */
   static String sha256(Path file) throws IOException {
-    MessageDigest md;
-    try {
-      md = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[1 << 16];
-      int n;
-      while ((n = in.read(buffer)) >= 0) {
-        md.update(buffer, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(md.digest());
+    return Digests.sha256(file);
   }
 
   /**

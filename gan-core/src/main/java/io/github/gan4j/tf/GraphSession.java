@@ -43,14 +43,15 @@ final class GraphSession implements AutoCloseable {
   private final Graph graph;
   private final Session session;
 
-  GraphSession(Graph graph, TrainingRecipe recipe) {
+  /** A session for {@code graph} configured by {@code recipe}, running in {@code precision} (the one in effect). */
+  GraphSession(Graph graph, TrainingRecipe recipe, Precision precision) {
     this.graph = graph;
-    this.session = new Session(graph, config(recipe));
+    this.session = new Session(graph, config(recipe, precision));
   }
 
-  static ConfigProto config(TrainingRecipe recipe) {
+  static ConfigProto config(TrainingRecipe recipe, Precision precision) {
     RewriterConfig.Builder rewrite = RewriterConfig.newBuilder();
-    if (recipe.precision() == Precision.MIXED_BFLOAT16) {
+    if (precision == Precision.MIXED_BFLOAT16) {
       rewrite.setAutoMixedPrecisionOnednnBfloat16(RewriterConfig.Toggle.ON);
     }
     OptimizerOptions.Builder optimizer = OptimizerOptions.newBuilder();

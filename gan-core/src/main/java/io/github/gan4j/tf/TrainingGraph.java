@@ -2,6 +2,7 @@ package io.github.gan4j.tf;
 
 import io.github.gan4j.Gan;
 import io.github.gan4j.data.Directories;
+import io.github.gan4j.recipe.Precision;
 import io.github.gan4j.recipe.RandomStream;
 import io.github.gan4j.recipe.TrainingRecipe;
 import java.io.IOException;
@@ -69,8 +70,16 @@ public final class TrainingGraph implements AutoCloseable {
     OneDnn.prepare();   // before this class first touches TensorFlow
   }
 
-  /** Builds the graph and opens its session; the variables are initialized on first use. */
+  /** Builds the graph and opens its session in the recipe's precision; the variables are initialized on first use. */
   public TrainingGraph(TrainingRecipe recipe) {
+    this(recipe, recipe.precision());
+  }
+
+  /**
+   * Builds the graph and opens its session in {@code precision} (the precision in effect, which
+   * may be float32 where the recipe asks for bfloat16); the variables are initialized on first use.
+   */
+  public TrainingGraph(TrainingRecipe recipe, Precision precision) {
     this.recipe = recipe;
     Gan gan = recipe.gan();
     this.graph = new Graph();
@@ -121,7 +130,7 @@ public final class TrainingGraph implements AutoCloseable {
       this.learningRates = List.of(discriminatorOptimizer.learningRate(rates.withSubScope("discriminator")),
           generatorOptimizer.learningRate(rates.withSubScope("generator")));
 
-      this.session = new GraphSession(graph, recipe);
+      this.session = new GraphSession(graph, recipe, precision);
       OneDnn.warnIfOff();
     } catch (RuntimeException | Error e) {
       graph.close();

@@ -1,5 +1,7 @@
 package io.github.gan4j.train;
 
+import io.github.gan4j.recipe.Precision;
+import io.github.gan4j.recipe.PrecisionInEffect;
 import io.github.gan4j.tf.OneDnn;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -89,6 +91,16 @@ public record CpuKernels(String cpuModel, List<String> cpuFeatures, OneDnnState 
   /** Whether TensorFlow's oneDNN kernels are on. */
   public boolean oneDnnOn() {
     return oneDnn == OneDnnState.ON;
+  }
+
+  /**
+   * The precision a trainer runs in on this CPU when {@code requested} is asked for:
+   * {@link PrecisionInEffect#decide} of this CPU's features and oneDNN state. Reads
+   * {@code /proc/cpuinfo}, so under a user-mode emulator (qemu-user) it sees the host's
+   * features, not the emulated CPU's.
+   */
+  public PrecisionInEffect precisionInEffect(Precision requested) {
+    return PrecisionInEffect.decide(requested, cpuFeatures, oneDnnOn());
   }
 
   /**

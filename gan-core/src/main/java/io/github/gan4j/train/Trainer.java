@@ -13,6 +13,7 @@ import io.github.gan4j.recipe.GradientPenalty;
 import io.github.gan4j.recipe.LearningRateSchedule;
 import io.github.gan4j.recipe.Optimizer;
 import io.github.gan4j.recipe.Precision;
+import io.github.gan4j.recipe.PrecisionInEffect;
 import io.github.gan4j.recipe.RandomStream;
 import io.github.gan4j.recipe.TrainingRecipe;
 import io.github.gan4j.tf.StepResult;
@@ -56,7 +57,12 @@ public final class Trainer implements AutoCloseable {
   static final int FULLY_CHECKED_STEPS = 10;
 
   private final Gan gan;
+  private static final System.Logger LOG = System.getLogger("io.github.gan4j");
+  private static final java.util.concurrent.atomic.AtomicBoolean PRECISION_WARNED =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   private final TrainingRecipe recipe;
+  private final PrecisionInEffect precisionInEffect;
   private final TrainingGraph graph;
   private final float[] realBuffer;
   private final float[] noiseBuffer;
@@ -73,7 +79,12 @@ public final class Trainer implements AutoCloseable {
   private Trainer(TrainingRecipe recipe) {
     this.gan = recipe.gan();
     this.recipe = recipe;
-    this.graph = new TrainingGraph(recipe);
+    this.precisionInEffect = recipe.precision() == Precision.FLOAT32
+        ? PrecisionInEffect.decide(Precision.FLOAT32, List.of(), false)
+        : CpuKernels.current().precisionInEffect(recipe.precision());
+    precisionInEffect.warning().filter(w -> !PRECISION_WARNED.getAndSet(true))
+        .ifPresent(w -> LOG.log(System.Logger.Level.WARNING, w));
+    this.graph = new TrainingGraph(recipe, precisionInEffect.precision());
     int k = recipe.discriminatorSteps();
     this.realBuffer = new float[Math.toIntExact((long) k * recipe.batchSize() * gan.imageShape().size())];
     this.noiseBuffer = graph.feedsNoise()
@@ -89,6 +100,17 @@ public final class Trainer implements AutoCloseable {
   /** Everything this trainer was configured with. */
   public TrainingRecipe recipe() {
     return recipe;
+  }
+
+  /**
+   * The precision the training step actually runs in, decided when the trainer was built:
+   * {@link TrainingRecipe#precision()}, or {@link Precision#FLOAT32} with the reason where
+   * {@link Precision#MIXED_BFLOAT16} cannot take effect (no AVX512_BF16/AMX_BF16, or oneDNN
+   * off; see {@link CpuKernels#precisionInEffect}). A fallback is also logged once per process
+   * as one warning line ({@code System.Logger} {@code io.github.gan4j}).
+   */
+  public PrecisionInEffect precisionInEffect() {
+    return precisionInEffect;
   }
 
   /** The model being trained. */
@@ -627,7 +649,8 @@ public final class Trainer implements AutoCloseable {
 
     /**
      * The arithmetic of the step (default {@link Precision#FLOAT32}); {@link Precision#MIXED_BFLOAT16}
-     * trades exactness for speed on CPUs with bfloat16 instructions.
+     * trades exactness for speed on CPUs with bfloat16 instructions, and falls back to float32
+     * with one warning elsewhere ({@link Trainer#precisionInEffect()}).
      */
     public Builder precision(Precision precision) {
       this.precision = Objects.requireNonNull(precision, "precision");

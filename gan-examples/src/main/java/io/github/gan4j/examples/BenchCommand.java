@@ -6,6 +6,7 @@ import io.github.gan4j.data.Datasets;
 import io.github.gan4j.recipe.DiscriminatorUpdate;
 import io.github.gan4j.recipe.FakeBatches;
 import io.github.gan4j.recipe.Precision;
+import io.github.gan4j.recipe.PrecisionInEffect;
 import io.github.gan4j.train.CpuKernels;
 import io.github.gan4j.train.TrainedGenerator;
 import io.github.gan4j.train.Trainer;
@@ -37,7 +38,8 @@ final class BenchCommand {
       "  --warmup N                     untimed steps after the first (default 10)",
       "  --steps N                      timed steps per repeat (default 50)",
       "  --repeats R                    timed repeats; the median is reported (default 3)",
-      "  --precision fp32|bf16          bf16: oneDNN bfloat16 auto mixed precision (default fp32)",
+      "  --precision fp32|bf16          bf16: oneDNN bfloat16 auto mixed precision (default fp32); float32 on CPUs",
+      "                                 without AVX512_BF16/AMX_BF16 (see precision_in_effect)",
       "  --xla                          TensorFlow's XLA JIT",
       "  --d-update separate|combined   (default separate, the reference procedure)",
       "  --fake-batches inference|training",
@@ -82,15 +84,16 @@ final class BenchCommand {
     CpuKernels cpu = CpuKernels.current();
     out.printf(Locale.ROOT, "cpu: %s, %d cores; features %s; oneDNN kernels %s (%s)%n", cpu.cpuModel(),
         Runtime.getRuntime().availableProcessors(), cpu.cpuFeatures(), cpu.oneDnn(), cpu.reason());
-    if (bf16 && !cpu.cpuFeatures().contains("avx512_bf16") && !cpu.cpuFeatures().contains("amx_bf16")) {
-      out.println("note: this CPU has no AVX512_BF16/AMX: bfloat16 is emulated and likely slower");
-    }
 
     double firstStepSeconds;
     double[] rates = new double[repeats];
     double inferenceImagesPerSecond = Double.NaN;
     Map<String, long[]> profile = null;
+    PrecisionInEffect precision;
     try (Trainer trainer = builder.build()) {
+      precision = trainer.precisionInEffect();
+      out.printf(Locale.ROOT, "precision: %s requested, %s in effect (%s)%n", precision.requested().shortName(),
+          precision.precision().shortName(), precision.reason());
       trainer.step(data);
       firstStepSeconds = (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3;
       for (int i = 0; i < warmup; i++) {
@@ -142,7 +145,8 @@ final class BenchCommand {
         profile == null ? "null" : String.valueOf(CpuKernels.profileUsesOneDnn(profile))));
     fields.add(String.format(Locale.ROOT, "\"model\":\"%s\"", model));
     fields.add(String.format(Locale.ROOT, "\"batch_size\":%d", batch));
-    fields.add(String.format(Locale.ROOT, "\"precision\":\"%s\"", bf16 ? "bf16" : "fp32"));
+    fields.add(String.format(Locale.ROOT, "\"precision\":\"%s\"", precision.requested().shortName()));
+    fields.add(String.format(Locale.ROOT, "\"precision_in_effect\":\"%s\"", precision.precision().shortName()));
     fields.add(String.format(Locale.ROOT, "\"d_update\":\"%s\"", combined ? "combined" : "separate"));
     fields.add(String.format(Locale.ROOT, "\"xla\":%s", args.flag("xla")));
     fields.add(String.format(Locale.ROOT, "\"steps_per_s\":%.3f", median));

@@ -27,6 +27,13 @@ import java.util.Properties;
  * its name in {@link TrainCommand#VALUED}.
  */
 final class RunConfig {
+  /**
+   * The key of the precision a run's trainer actually ran in ({@code fp32} or {@code bf16}),
+   * which can differ from {@code precision} on a CPU without bfloat16 instructions; written
+   * by {@link TrainCommand} at each start of training, not an option.
+   */
+  static final String PRECISION_IN_EFFECT = "precision.in-effect";
+
   private RunConfig() {}
 
   /**

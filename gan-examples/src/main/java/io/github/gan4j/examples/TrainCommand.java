@@ -4,6 +4,8 @@ import io.github.gan4j.Gan;
 import io.github.gan4j.data.BatchSchedule;
 import io.github.gan4j.data.Dataset;
 import io.github.gan4j.layers.Shape;
+import io.github.gan4j.recipe.Precision;
+import io.github.gan4j.recipe.PrecisionInEffect;
 import io.github.gan4j.train.Checkpoints;
 import io.github.gan4j.train.FitResult;
 import io.github.gan4j.train.Listeners;
@@ -62,7 +64,8 @@ final class TrainCommand {
       "  --d-steps K             discriminator updates per generator update (default 1)",
       "  --fake-batches inference|training                generator BatchNorm mode for D's fakes (default inference)",
       "  --threads N             TensorFlow intra-op threads (default 0: all cores)",
-      "  --precision fp32|bf16   bf16: oneDNN bfloat16 mixed precision, faster on AVX512_BF16 CPUs (default fp32)",
+      "  --precision fp32|bf16   bf16: oneDNN bfloat16 mixed precision, faster on AVX512_BF16 CPUs (default fp32);",
+      "                          elsewhere float32, with a warning; config.properties records precision.in-effect",
       "when training goes wrong:",
       "  --on-divergence stop|rollback                    non-finite loss or weight: stop (default), or",
       "                          roll back to the last good checkpoint with lower learning rates",
@@ -143,6 +146,10 @@ final class TrainCommand {
     try (Interrupt interrupt = Interrupt.install()) {
       while (true) {
         try (Trainer trainer = RunConfig.trainer(gan, config).build()) {
+          // decided by the machine this trainer runs on, so written again at every start
+          PrecisionInEffect precision = trainer.precisionInEffect();
+          config.put(RunConfig.PRECISION_IN_EFFECT, precision.precision().shortName());
+          run.writeConfig(RunConfig.toProperties(config));
           if (restoreFrom != null) {
             trainer.restore(restoreFrom);
             out.println((event != null ? "rolled back " + run.root() + " to step " : "resumed " + run.root()
@@ -157,6 +164,12 @@ final class TrainCommand {
           try (BufferedWriter metrics = run.openMetrics(trainer.step())) {
             if (event != null) {
               RunListeners.line(metrics, event);
+            }
+            if (precision.requested() != Precision.FLOAT32) {   // float32 is the default: nothing to record
+              RunListeners.line(metrics, String.format(Locale.ROOT, "{\"step\":%d,\"event\":\"precision\","
+                  + "\"precision\":\"%s\",\"precision_in_effect\":\"%s\",\"reason\":\"%s\"}", trainer.step(),
+                  precision.requested().shortName(), precision.precision().shortName(),
+                  precision.reason().replace("\\", "\\\\").replace("\"", "\\\"")));
             }
             result = trainer.fit(data, Steps.until(total),
                 progress,

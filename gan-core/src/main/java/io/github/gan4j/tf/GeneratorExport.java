@@ -14,16 +14,25 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
-/** Builds a generator-only graph, restores it from a training checkpoint and exports it. */
-final class GeneratorExport {
-  static final String INPUT = "latent";
-  static final String OUTPUT = "images";
+/**
+ * Builds a generator-only graph, restores it from a training checkpoint and exports it; the
+ * names of its signature's tensors, which {@code TrainedGenerator} reads.
+ */
+public final class GeneratorExport {
+  /** The signature's input: latent vectors, (batch, latentDim). */
+  public static final String INPUT = "latent";
+  /** The signature's output: images, (batch, height, width, channels). */
+  public static final String OUTPUT = "images";
 
   private GeneratorExport() {}
 
   static void export(Gan gan, long seed, String checkpointPrefix, Path dir) throws IOException {
-    if (Files.exists(dir) && Files.list(dir).findAny().isPresent()) {
-      throw new IOException("export directory " + dir + " is not empty; choose a new directory");
+    if (Files.exists(dir)) {
+      try (var entries = Files.list(dir)) {
+        if (entries.findAny().isPresent()) {
+          throw new IOException("export directory " + dir + " is not empty; choose a new directory");
+        }
+      }
     }
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph);

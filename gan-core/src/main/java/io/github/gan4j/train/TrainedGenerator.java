@@ -2,6 +2,7 @@ package io.github.gan4j.train;
 
 import io.github.gan4j.layers.Shape;
 import io.github.gan4j.sample.Sampler;
+import io.github.gan4j.tf.GeneratorExport;
 import io.github.gan4j.tf.OneDnn;
 import java.nio.file.Path;
 import java.util.Map;
@@ -25,8 +26,8 @@ import org.tensorflow.types.TFloat32;
  * }</pre>
  */
 public final class TrainedGenerator implements AutoCloseable {
-  private static final String INPUT = "latent";
-  private static final String OUTPUT = "images";
+  private static final String INPUT = GeneratorExport.INPUT;
+  private static final String OUTPUT = GeneratorExport.OUTPUT;
 
   private final SavedModelBundle bundle;
   private final SessionFunction function;

@@ -11,6 +11,7 @@ import static io.github.gan4j.layers.Layers.flatten;
 import static io.github.gan4j.layers.Layers.leakyRelu;
 import static io.github.gan4j.layers.Layers.reshape;
 import static io.github.gan4j.layers.Padding.SAME;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.gan4j.Gan;
 import io.github.gan4j.GanBuilder;
@@ -18,11 +19,15 @@ import io.github.gan4j.data.Dataset;
 import io.github.gan4j.data.Datasets;
 import io.github.gan4j.data.Idx;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 
 /** Small models and data that keep the native tests fast. */
 final class Fixtures {
@@ -90,6 +95,37 @@ final class Fixtures {
         out.put(k, v);
       }
     });
+    return out;
+  }
+
+  /**
+   * Runs {@code main} in a child JVM on this test class path (optionally under {@code wrapper},
+   * e.g. an emulator), with gan4j's one-line log format, {@code TF_CPP_MIN_LOG_LEVEL=2} and
+   * {@code TF_ENABLE_ONEDNN_OPTS} set to {@code oneDnnVariable} (unset when null); asserts exit
+   * code 0 and returns everything it printed.
+   */
+  static String runChildJvm(Path dir, List<String> wrapper, Class<?> main, List<String> args, String oneDnnVariable,
+      int timeoutMinutes) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(wrapper);
+    cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+        "-Djava.util.logging.SimpleFormatter.format=%4$s %5$s%6$s%n",
+        "-cp", System.getProperty("java.class.path"), main.getName()));
+    cmd.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    Path log = Files.createTempFile(dir, "probe", ".txt");
+    pb.redirectOutput(log.toFile());
+    pb.environment().remove("TF_ENABLE_ONEDNN_OPTS");
+    pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
+    if (oneDnnVariable != null) {
+      pb.environment().put("TF_ENABLE_ONEDNN_OPTS", oneDnnVariable);
+    }
+    Process p = pb.start();
+    if (!p.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("probe did not finish in " + timeoutMinutes + " minutes: " + cmd);
+    }
+    String out = Files.readString(log, StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as("probe exit code; output:%n%s", out).isZero();
     return out;
   }
 }

@@ -7,13 +7,10 @@ import io.github.gan4j.train.CpuKernels;
 import io.github.gan4j.train.CpuKernels.OneDnnState;
 import io.github.gan4j.train.Trainer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,26 +90,6 @@ class OneDnnTest {
   /** Runs {@link OneDnnProbe} in a child JVM (optionally under a wrapper) and returns its output. */
   private String runProbe(List<String> wrapper, String oneDnnVariable, List<String> args) throws IOException,
       InterruptedException {
-    List<String> cmd = new ArrayList<>(wrapper);
-    cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-        "-Djava.util.logging.SimpleFormatter.format=%4$s %5$s%6$s%n",
-        "-cp", System.getProperty("java.class.path"), OneDnnProbe.class.getName()));
-    cmd.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    Path log = Files.createTempFile(dir, "probe", ".txt");
-    pb.redirectOutput(log.toFile());
-    pb.environment().remove("TF_ENABLE_ONEDNN_OPTS");
-    pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
-    if (oneDnnVariable != null) {
-      pb.environment().put("TF_ENABLE_ONEDNN_OPTS", oneDnnVariable);
-    }
-    Process p = pb.start();
-    if (!p.waitFor(10, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new AssertionError("probe did not finish in 10 minutes: " + cmd);
-    }
-    String out = Files.readString(log, StandardCharsets.UTF_8);
-    assertThat(p.exitValue()).as("probe exit code; output:%n%s", out).isZero();
-    return out;
+    return Fixtures.runChildJvm(dir, wrapper, OneDnnProbe.class, args, oneDnnVariable, 10);
   }
 }

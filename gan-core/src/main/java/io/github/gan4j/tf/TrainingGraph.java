@@ -210,10 +210,12 @@ public final class TrainingGraph implements AutoCloseable {
         org.tensorflow.ndarray.Shape.of(count, recipe.gan().latentDim()), sampleImages);
   }
 
-  /** The number of steps run so far (full, discriminator-only and generator-only). */
-  public long stepCount() {
-    checkOpen();
-    return session.read(stepCounter);
+  /**
+   * The number of steps run so far (full, discriminator-only and generator-only): the
+   * checkpointed step counter, mirrored in Java (set on restore, counted by every run).
+   */
+  public long step() {
+    return step;
   }
 
   /** Current values of all float variables (weights, BatchNorm statistics, optimizer slots), by name. */

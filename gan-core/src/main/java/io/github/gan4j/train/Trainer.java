@@ -69,7 +69,6 @@ public final class Trainer implements AutoCloseable {
   private final int[] indexBuffer;
   private BatchSchedule schedule;
   private Dataset scheduled;
-  private long step;
   private int fullyCheckedStepsLeft = FULLY_CHECKED_STEPS;
   private volatile boolean stopRequested;
   private volatile Thread fitThread;
@@ -130,7 +129,7 @@ public final class Trainer implements AutoCloseable {
 
   /** Steps run so far (restored by {@link #restore}). */
   public long step() {
-    return step;
+    return graph.step();
   }
 
   /** Whether the running or last {@link #fit} ended by an exception (then its state may be half-updated). */
@@ -155,7 +154,7 @@ public final class Trainer implements AutoCloseable {
    */
   public FitResult fit(Dataset dataset, Steps steps, TrainingListener... listeners) {
     long perEpoch = schedule(dataset).batchesPerEpoch() / recipe.discriminatorSteps();
-    long n = steps.remaining(step, Math.max(1, perEpoch));
+    long n = steps.remaining(step(), Math.max(1, perEpoch));
     List<TrainingListener> all = List.of(listeners);
     List<TrainingListener> started = new ArrayList<>();
     Throwable failure = null;
@@ -246,7 +245,6 @@ public final class Trainer implements AutoCloseable {
     fillReal(dataset);
     fillNoise(true, true);
     StepResult r = graph.step(realBuffer, noiseBuffer);
-    step++;
     return metrics(r, start);
   }
 
@@ -259,7 +257,6 @@ public final class Trainer implements AutoCloseable {
     fillReal(dataset);
     fillNoise(true, true);
     Map<String, long[]> profile = graph.profileStep(realBuffer, noiseBuffer);
-    step++;
     return profile;
   }
 
@@ -272,7 +269,6 @@ public final class Trainer implements AutoCloseable {
     fillReal(dataset);
     fillNoise(true, false);
     StepResult r = graph.discriminatorStep(realBuffer, noiseBuffer);
-    step++;
     return metrics(r, start);
   }
 
@@ -285,12 +281,11 @@ public final class Trainer implements AutoCloseable {
     long start = System.nanoTime();
     fillNoise(false, true);
     StepResult r = graph.generatorStep(noiseBuffer);
-    step++;
     return metrics(r, start);
   }
 
   private StepMetrics metrics(StepResult r, long start) {
-    return new StepMetrics(step, r.dLoss(), r.gLoss(), r.dReal(), r.dFake(), r.penalty(), System.nanoTime() - start,
+    return new StepMetrics(step(), r.dLoss(), r.gLoss(), r.dReal(), r.dFake(), r.penalty(), System.nanoTime() - start,
         r.weightsFinite());
   }
 
@@ -324,6 +319,7 @@ public final class Trainer implements AutoCloseable {
     int batch = recipe.batchSize();
     int imageSize = (int) gan.imageShape().size();
     boolean checkAll = fullyCheckedStepsLeft > 0;
+    long step = step();
     int sampled = (int) Math.floorMod(step, (long) batch);
     int offset = 0;
     for (int j = 0; j < k; j++) {
@@ -359,7 +355,7 @@ public final class Trainer implements AutoCloseable {
           + position % shape.dim(2) + ")";
     }
     return "dataset " + dataset.name() + ": image " + index + " has value " + value + " at position " + position
-        + where + ", read at step " + step + "; pixels must be finite and in [-1, 1]: scale them in copyImage,"
+        + where + ", read at step " + step() + "; pixels must be finite and in [-1, 1]: scale them in copyImage,"
         + " e.g. b / 127.5f - 1 for 8-bit values b";
   }
 
@@ -374,7 +370,7 @@ public final class Trainer implements AutoCloseable {
     for (int slot = 0; slot < streams.size(); slot++) {
       RandomStream stream = streams.get(slot);
       if (stream.equals(RandomStream.GENERATOR_NOISE) ? generator : discriminator) {
-        long[] key = stream.key(recipe.seed(), step);
+        long[] key = stream.key(recipe.seed(), step());
         recipe.sampler().sample(key[0], key[1], one);
         System.arraycopy(one, 0, noiseBuffer, slot * block, block);
       }
@@ -445,7 +441,7 @@ public final class Trainer implements AutoCloseable {
    * @throws UncheckedIOException if the directory cannot be written
    */
   public void save(Path dir) {
-    CheckpointFormat.write(dir, recipe, step, graph::save);
+    CheckpointFormat.write(dir, recipe, step(), graph::save);
   }
 
   /**
@@ -471,7 +467,6 @@ public final class Trainer implements AutoCloseable {
     Properties manifest = CheckpointFormat.verify(dir, gan);
     Set<String> fresh = CheckpointFormat.compare(dir, manifest, recipe, allowOptimizerChange);
     graph.restore(dir, fresh);
-    step = graph.stepCount();
     fullyCheckedStepsLeft = FULLY_CHECKED_STEPS;
   }
 

@@ -79,7 +79,8 @@ final class GraphSession implements AutoCloseable {
         runner.feed(feed.input(), t);
       }
       List<Operand<TFloat32>> fetched = new ArrayList<>(List.of(target.weightNorm()));
-      Operand<?>[] optional = {target.dLoss(), target.gLoss(), target.dReal(), target.dFake(), target.penalty()};
+      Operand<?>[] optional = {target.dLoss(), target.gLoss(), target.dReal(), target.dFake(), target.dFakeInDUpdate(),
+          target.penalty()};
       for (Operand<?> f : optional) {
         if (f != null) {
           @SuppressWarnings("unchecked")
@@ -101,7 +102,7 @@ final class GraphSession implements AutoCloseable {
           values[slot] = optional[slot] == null ? Float.NaN : ((TFloat32) result.get(i++)).getFloat();
         }
         boolean finite = Float.isFinite(((TFloat32) result.get(0)).getFloat());
-        return new StepResult(values[0], values[1], values[2], values[3], values[4], finite);
+        return new StepResult(values[0], values[1], values[2], values[3], values[4], values[5], finite);
       }
     } finally {
       tensors.forEach(Tensor::close);

@@ -30,7 +30,8 @@ final class StepAssembly {
    * so is {@code penalty} when the target applies no gradient penalty.
    */
   record Target(Op done, Operand<TFloat32> dLoss, Operand<TFloat32> gLoss, Operand<TFloat32> dReal,
-      Operand<TFloat32> dFake, Operand<TFloat32> penalty, Operand<TFloat32> weightNorm) {}
+      Operand<TFloat32> dFake, Operand<TFloat32> dFakeInDUpdate, Operand<TFloat32> penalty,
+      Operand<TFloat32> weightNorm) {}
 
   private final Graph graph;
   private final Ops tf;
@@ -84,6 +85,7 @@ final class StepAssembly {
       }
     }
     Operand<TFloat32> gLoss = null;
+    Operand<TFloat32> gFakeScore = null;
     if (trainG) {
       Ops phase = phase(scope, "g", after);
       NetworkLowering.Mode training = new NetworkLowering.Mode(true, true);
@@ -92,12 +94,15 @@ final class StepAssembly {
       // D in inference BatchNorm mode, with dropout; its layers' dropout streams differ from G's by name
       NetworkLowering.Pass dPass = new NetworkLowering.Pass(phase, new NetworkLowering.Mode(false, true), keys,
           RandomStream.GENERATOR_DROPOUT);
-      gLoss = loss.generator(phase, discriminator.forward(dPass, fake));
+      Operand<TFloat32> fakeOutputs = discriminator.forward(dPass, fake);
+      gLoss = loss.generator(phase, fakeOutputs);
+      // what D, after this step's D updates, makes of the very fakes G learns from
+      gFakeScore = loss.score(phase, fakeOutputs);
       after = List.of(generatorOptimizer.update(graph, gPass, gLoss, gPass.statUpdates));
     }
     Op done = scope.withControlDependencies(after).withName("done").assignAdd(stepCounter, scope.constant(1L));
-    return new Target(done, average(scope, dLosses), gLoss, average(scope, dReals), average(scope, dFakes),
-        average(scope, dPenalties), weightNorm(scope.withControlDependencies(List.of(done))));
+    return new Target(done, average(scope, dLosses), gLoss, average(scope, dReals), gFakeScore,
+        average(scope, dFakes), average(scope, dPenalties), weightNorm(scope.withControlDependencies(List.of(done))));
   }
 
   private static Ops phase(Ops scope, String name, List<Op> after) {

@@ -59,11 +59,17 @@ public final class Listeners {
     };
   }
 
-  /** One line: step, losses, D(x), D(G(z)), the gradient penalty when the step applied one, steps/s. */
+  /**
+   * One line: step, losses, D(x), D(G(z)) (on the generator's update, then in parentheses on
+   * the discriminator's when the step had one; see {@link StepMetrics}), the gradient penalty
+   * when the step applied one, steps/s.
+   */
   public static String format(StepMetrics m) {
     String penalty = Float.isNaN(m.penalty()) ? "" : String.format(Locale.ROOT, "  penalty %.4f", m.penalty());
-    return String.format(Locale.ROOT, "step %d  d_loss %.4f  g_loss %.4f  D(x) %.3f  D(G(z)) %.3f%s  %.2f steps/s",
-        m.step(), m.dLoss(), m.gLoss(), m.dReal(), m.dFake(), penalty, m.stepsPerSecond());
+    String inD = Float.isNaN(m.dFakeInDUpdate()) ? ""
+        : String.format(Locale.ROOT, " (D's update %.3f)", m.dFakeInDUpdate());
+    return String.format(Locale.ROOT, "step %d  d_loss %.4f  g_loss %.4f  D(x) %.3f  D(G(z)) %.3f%s%s  %.2f steps/s",
+        m.step(), m.dLoss(), m.gLoss(), m.dReal(), m.dFake(), inD, penalty, m.stepsPerSecond());
   }
 
   /**
@@ -114,8 +120,10 @@ public final class Listeners {
   /**
    * Writes one JSON object per line to {@code out}, flushed, every {@code every} steps, at
    * every step that is not finite, and for the last step of {@code fit}:
-   * <pre>{"step":6,"d_loss":1.2,"g_loss":0.8,"d_x":0.6,"d_g_z":0.4,"penalty":null,"steps_per_s":3.512}</pre>
-   * {@code d_x} and {@code d_g_z} are {@link StepMetrics#dReal()} and {@link StepMetrics#dFake()},
+   * <pre>{"step":6,"d_loss":1.2,"g_loss":0.8,"d_x":0.6,"d_g_z":0.4,"d_g_z_d_update":0.3,"penalty":null,"steps_per_s":3.512}</pre>
+   * {@code d_x}, {@code d_g_z} and {@code d_g_z_d_update} are {@link StepMetrics#dReal()},
+   * {@link StepMetrics#dFake()} (D on the fakes of the generator's update) and
+   * {@link StepMetrics#dFakeInDUpdate()} (D on the fakes of its own updates),
    * {@code penalty} is {@link StepMetrics#penalty()} (null on steps that apply none);
    * a value that is not a finite number is {@code null}; {@code steps_per_s} is a moving
    * average (weight 0.05 per step, the first three steps of a {@code fit} taken as they are).
@@ -170,8 +178,10 @@ public final class Listeners {
   /** One metrics line as {@link #jsonLines} writes it, with the given step rate. */
   public static String json(StepMetrics m, double stepsPerSecond) {
     return String.format(Locale.ROOT,
-        "{\"step\":%d,\"d_loss\":%s,\"g_loss\":%s,\"d_x\":%s,\"d_g_z\":%s,\"penalty\":%s,\"steps_per_s\":%.3f}",
-        m.step(), number(m.dLoss()), number(m.gLoss()), number(m.dReal()), number(m.dFake()), number(m.penalty()),
+        "{\"step\":%d,\"d_loss\":%s,\"g_loss\":%s,\"d_x\":%s,\"d_g_z\":%s,\"d_g_z_d_update\":%s,\"penalty\":%s,"
+            + "\"steps_per_s\":%.3f}",
+        m.step(), number(m.dLoss()), number(m.gLoss()), number(m.dReal()), number(m.dFake()),
+        number(m.dFakeInDUpdate()), number(m.penalty()),
         stepsPerSecond);
   }
 

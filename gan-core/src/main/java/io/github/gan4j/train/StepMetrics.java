@@ -9,6 +9,15 @@ package io.github.gan4j.train;
  * "real", {@code mean sigmoid(D(x))} and {@code mean sigmoid(D(G(z)))}, in [0, 1]; for least
  * squares, hinge and Wasserstein they are D's (the critic's) mean raw scores, unbounded.
  *
+ * <p>A step scores generated images twice, and the two numbers differ, often a lot:
+ * {@code dFake} is what D, after this step's updates, makes of the fakes the generator learns
+ * from (the generator in training mode, its BatchNorm on batch statistics); this is the D(G(z))
+ * the generator's loss is computed from, and the one logs and {@code metrics.jsonl} call
+ * {@code d_g_z}. {@code dFakeInDUpdate} is what D made of the fakes it trained on, before each
+ * of its updates; by default those fakes come from the generator in inference mode (as Keras's
+ * {@code generator.predict}), whose BatchNorm uses moving statistics that lag behind early in
+ * training. (PyTorch's DCGAN tutorial prints the same pair as {@code D(G(z)): a / b}.)
+ *
  * @param step the step number, counting from 1 (the step just finished)
  * @param dLoss discriminator loss: {@code termWeight * (real term + fake term)} of the loss
  *     (for cross-entropy, the mean over the real and the generated batch), averaged over the
@@ -17,7 +26,10 @@ package io.github.gan4j.train;
  * @param gLoss generator loss (NaN after a discriminator-only step)
  * @param dReal mean D(x) on the real batch, before D's update: a probability for
  *     cross-entropy losses, a raw score otherwise
- * @param dFake mean D(G(z)) on the generated batch, before D's update, read as {@code dReal}
+ * @param dFake mean D(G(z)) on the generated batch of the generator's update, scored by D after
+ *     this step's D updates, read as {@code dReal}; NaN after a discriminator-only step
+ * @param dFakeInDUpdate mean D(G(z)) on the generated batches of D's updates, before each
+ *     update, averaged over them, read as {@code dReal}; NaN after a generator-only step
  * @param penalty the gradient penalties D minimized on top of {@code dLoss} in this step:
  *     their values as added to D's loss (lazy ones multiplied by their interval), summed over
  *     the penalties and averaged over the step's D updates. NaN when the step applied none
@@ -25,13 +37,17 @@ package io.github.gan4j.train;
  * @param stepNanos wall-clock time of the step, feeding and fetching included
  * @param weightsFinite whether every weight of both networks is a finite number after the step
  */
-public record StepMetrics(long step, float dLoss, float gLoss, float dReal, float dFake, float penalty,
-    long stepNanos, boolean weightsFinite) {
+public record StepMetrics(long step, float dLoss, float gLoss, float dReal, float dFake, float dFakeInDUpdate,
+    float penalty, long stepNanos, boolean weightsFinite) {
 
-  /** Metrics of a step that applied no gradient penalty ({@code penalty} NaN). */
+  /**
+   * Metrics of a step that applied no gradient penalty ({@code penalty} NaN) and whose
+   * discriminator updates' D(G(z)) is not known ({@code dFakeInDUpdate} NaN); for listeners'
+   * tests and replays.
+   */
   public StepMetrics(long step, float dLoss, float gLoss, float dReal, float dFake, long stepNanos,
       boolean weightsFinite) {
-    this(step, dLoss, gLoss, dReal, dFake, Float.NaN, stepNanos, weightsFinite);
+    this(step, dLoss, gLoss, dReal, dFake, Float.NaN, Float.NaN, stepNanos, weightsFinite);
   }
 
   /**

@@ -285,8 +285,8 @@ public final class Trainer implements AutoCloseable {
   }
 
   private StepMetrics metrics(StepResult r, long start) {
-    return new StepMetrics(step(), r.dLoss(), r.gLoss(), r.dReal(), r.dFake(), r.penalty(), System.nanoTime() - start,
-        r.weightsFinite());
+    return new StepMetrics(step(), r.dLoss(), r.gLoss(), r.dReal(), r.dFake(), r.dFakeInDUpdate(), r.penalty(),
+        System.nanoTime() - start, r.weightsFinite());
   }
 
   private void checkDataset(Dataset dataset) {

@@ -61,4 +61,12 @@ class TrainConfigTest {
     assertThat(Listeners.format(new StepMetrics(1000, 0.6931f, 0.75f, 0.51f, 0.49f, 200_000_000, true)))
         .isEqualTo("step 1000  d_loss 0.6931  g_loss 0.7500  D(x) 0.510  D(G(z)) 0.490  5.00 steps/s");
   }
+
+  @Test
+  void format_namesBothScoresOfTheFakes() {
+    StepMetrics m = new StepMetrics(20, 0.6f, 0.9f, 0.8f, 0.99f, 0.43f, Float.NaN, 200_000_000, true);
+    assertThat(Listeners.format(m))
+        .isEqualTo("step 20  d_loss 0.6000  g_loss 0.9000  D(x) 0.800  D(G(z)) 0.990 (D's update 0.430)  5.00 steps/s");
+    assertThat(Listeners.json(m, 5.0)).contains("\"d_g_z\":0.99,").contains("\"d_g_z_d_update\":0.43,");
+  }
 }

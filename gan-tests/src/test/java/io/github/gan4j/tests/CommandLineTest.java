@@ -131,7 +131,7 @@ class CommandLineTest {
     List<String> metrics = Files.readAllLines(runDir.resolve("metrics.jsonl"));
     assertThat(metrics).hasSize(3);
     assertThat(metrics.get(2)).matches(
-        "\\{\"step\":6,\"d_loss\":[-0-9.E]+,\"g_loss\":[-0-9.E]+,\"d_x\":[-0-9.E]+,\"d_g_z\":[-0-9.E]+,\"penalty\":null,\"steps_per_s\":[0-9.]+\\}");
+        "\\{\"step\":6,\"d_loss\":[-0-9.E]+,\"g_loss\":[-0-9.E]+,\"d_x\":[-0-9.E]+,\"d_g_z\":[-0-9.E]+,\"d_g_z_d_update\":[-0-9.E]+,\"penalty\":null,\"steps_per_s\":[0-9.]+\\}");
     assertThat(runDir.resolve("samples/step-000003.png")).exists();
     assertThat(ImageIO.read(runDir.resolve("samples/step-000006.png").toFile()).getWidth()).isEqualTo(5 * 112 + 6 * 4);
     assertThat(runDir.resolve("checkpoints/step-000006/gan4j-checkpoint.properties")).exists();

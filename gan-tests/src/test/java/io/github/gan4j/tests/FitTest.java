@@ -205,7 +205,7 @@ class FitTest {
       List<String> lines = out.toString().lines().toList();
       assertThat(lines).hasSize(3);
       assertThat(lines).allMatch(l -> l.matches("\\{\"step\":\\d+,\"d_loss\":[-0-9.E]+,\"g_loss\":[-0-9.E]+,"
-          + "\"d_x\":[-0-9.E]+,\"d_g_z\":[-0-9.E]+,\"penalty\":null,\"steps_per_s\":[0-9.]+\\}"));
+          + "\"d_x\":[-0-9.E]+,\"d_g_z\":[-0-9.E]+,\"d_g_z_d_update\":[-0-9.E]+,\"penalty\":null,\"steps_per_s\":[0-9.]+\\}"));
       assertThat(lines).extracting(l -> l.substring(0, l.indexOf(','))).containsExactly(
           "{\"step\":2", "{\"step\":4", "{\"step\":5");
     }

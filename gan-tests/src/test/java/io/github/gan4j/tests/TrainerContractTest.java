@@ -143,7 +143,8 @@ class TrainerContractTest {
         }
         assertThat(first.dReal()).isBetween(0.3f, 0.7f);   // untrained: no opinion
         assertThat(last.dReal()).isGreaterThan(0.9f);       // real images recognised
-        assertThat(last.dFake()).isLessThan(0.1f);          // fakes rejected
+        assertThat(last.dFakeInDUpdate()).isLessThan(0.1f); // fakes rejected
+        assertThat(last.dFake()).as("no generator update in a D-only step").isNaN();
         assertThat(last.dLoss()).isLessThan(first.dLoss() / 4);
         for (int i = 0; i < 10; i++) {
           StepMetrics m = t.step(fashion);
@@ -207,7 +208,7 @@ class TrainerContractTest {
   }
 
   static float[] losses(StepMetrics m) {
-    return new float[] {m.dLoss(), m.gLoss(), m.dReal(), m.dFake()};
+    return new float[] {m.dLoss(), m.gLoss(), m.dReal(), m.dFake(), m.dFakeInDUpdate()};
   }
 
   static void assertBitIdentical(Map<String, float[]> a, Map<String, float[]> b) {

@@ -74,6 +74,7 @@ class TrainerVariantsTest {
         assertThat(m.finite()).as("%s", m).isTrue();
         assertThat(m.dReal()).isBetween(0f, 1f);
         assertThat(m.dFake()).isBetween(0f, 1f);
+        assertThat(m.dFakeInDUpdate()).isBetween(0f, 1f);
       }
       Map<String, float[]> after = t.variables();
       TrainerContractTest.assertAllChanged(Fixtures.only(before, "generator/"), Fixtures.only(after, "generator/"));

@@ -36,7 +36,7 @@ public final class Checkpoints {
     if (keep < 1) {
       throw new IllegalArgumentException("keep must be at least 1, was " + keep);
     }
-    Path target = forStep(root, trainer.step());
+    Path target = forStep(root, trainer.stepCount());
     trainer.save(target);
     List<Path> all = list(root);
     try {

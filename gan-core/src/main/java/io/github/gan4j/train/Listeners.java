@@ -89,7 +89,7 @@ public final class Listeners {
 
       @Override
       public void onStart(Trainer trainer) {
-        saved = trainer.step();   // restored from a checkpoint, or the untrained start
+        saved = trainer.stepCount();   // restored from a checkpoint, or the untrained start
         last = null;
       }
 
@@ -104,7 +104,7 @@ public final class Listeners {
       @Override
       public void onEnd(Trainer trainer) {
         // not after a failed fit: its last step may have stopped with some updates applied
-        if (last != null && last.finite() && last.step() == trainer.step() && saved != trainer.step()
+        if (last != null && last.finite() && last.step() == trainer.stepCount() && saved != trainer.stepCount()
             && !trainer.fitFailed()) {
           save(trainer);
         }
@@ -112,7 +112,7 @@ public final class Listeners {
 
       private void save(Trainer trainer) {
         Checkpoints.save(trainer, root, keep);
-        saved = trainer.step();
+        saved = trainer.stepCount();
       }
     };
   }
@@ -142,7 +142,7 @@ public final class Listeners {
 
       @Override
       public void onStart(Trainer trainer) {
-        rate.start(trainer.step());
+        rate.start(trainer.stepCount());
         unwritten = null;
       }
 

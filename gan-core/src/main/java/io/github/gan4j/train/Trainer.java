@@ -127,8 +127,11 @@ public final class Trainer implements AutoCloseable {
     return recipe.seed();
   }
 
-  /** Steps run so far (restored by {@link #restore}). */
-  public long step() {
+  /**
+   * How many steps have run so far, counting half steps and the steps of the run a checkpoint
+   * was saved from (restored by {@link #restore}); the next step's number is one more.
+   */
+  public long stepCount() {
     return graph.step();
   }
 
@@ -154,7 +157,7 @@ public final class Trainer implements AutoCloseable {
    */
   public FitResult fit(Dataset dataset, Steps steps, TrainingListener... listeners) {
     long perEpoch = schedule(dataset).batchesPerEpoch() / recipe.discriminatorSteps();
-    long n = steps.remaining(step(), Math.max(1, perEpoch));
+    long n = steps.remaining(stepCount(), Math.max(1, perEpoch));
     List<TrainingListener> all = List.of(listeners);
     List<TrainingListener> started = new ArrayList<>();
     Throwable failure = null;
@@ -285,7 +288,7 @@ public final class Trainer implements AutoCloseable {
   }
 
   private StepMetrics metrics(StepResult r, long start) {
-    return new StepMetrics(step(), r.dLoss(), r.gLoss(), r.dReal(), r.dFake(), r.dFakeInDUpdate(), r.penalty(),
+    return new StepMetrics(stepCount(), r.dLoss(), r.gLoss(), r.dReal(), r.dFake(), r.dFakeInDUpdate(), r.penalty(),
         System.nanoTime() - start, r.weightsFinite());
   }
 
@@ -319,7 +322,7 @@ public final class Trainer implements AutoCloseable {
     int batch = recipe.batchSize();
     int imageSize = (int) gan.imageShape().size();
     boolean checkAll = fullyCheckedStepsLeft > 0;
-    long step = step();
+    long step = stepCount();
     int sampled = (int) Math.floorMod(step, (long) batch);
     int offset = 0;
     for (int j = 0; j < k; j++) {
@@ -355,7 +358,7 @@ public final class Trainer implements AutoCloseable {
           + position % shape.dim(2) + ")";
     }
     return "dataset " + dataset.name() + ": image " + index + " has value " + value + " at position " + position
-        + where + ", read at step " + step() + "; pixels must be finite and in [-1, 1]: scale them in copyImage,"
+        + where + ", read at step " + stepCount() + "; pixels must be finite and in [-1, 1]: scale them in copyImage,"
         + " e.g. b / 127.5f - 1 for 8-bit values b";
   }
 
@@ -370,7 +373,7 @@ public final class Trainer implements AutoCloseable {
     for (int slot = 0; slot < streams.size(); slot++) {
       RandomStream stream = streams.get(slot);
       if (stream.equals(RandomStream.GENERATOR_NOISE) ? generator : discriminator) {
-        long[] key = stream.key(recipe.seed(), step());
+        long[] key = stream.key(recipe.seed(), stepCount());
         recipe.sampler().sample(key[0], key[1], one);
         System.arraycopy(one, 0, noiseBuffer, slot * block, block);
       }
@@ -441,7 +444,7 @@ public final class Trainer implements AutoCloseable {
    * @throws UncheckedIOException if the directory cannot be written
    */
   public void save(Path dir) {
-    CheckpointFormat.write(dir, recipe, step(), graph::save);
+    CheckpointFormat.write(dir, recipe, stepCount(), graph::save);
   }
 
   /**

@@ -43,7 +43,7 @@ final class RunListeners {
 
     @Override
     public void onStart(Trainer trainer) {
-      start = trainer.step();
+      start = trainer.stepCount();
       rate = Double.NaN;
     }
 

@@ -153,7 +153,7 @@ final class TrainCommand {
           if (restoreFrom != null) {
             trainer.restore(restoreFrom);
             out.println((event != null ? "rolled back " + run.root() + " to step " : "resumed " + run.root()
-                + " at step ") + trainer.step() + " of " + total);
+                + " at step ") + trainer.stepCount() + " of " + total);
           } else {
             out.println("training " + gan + " on " + data.name() + " for " + total + " steps into " + run.root());
           }
@@ -161,13 +161,13 @@ final class TrainCommand {
           RunListeners.Progress progress = new RunListeners.Progress(out, progressBar, total, logEvery);
           RunListeners.Divergence divergence = new RunListeners.Divergence(err, progress, run);
           FitResult result;
-          try (BufferedWriter metrics = run.openMetrics(trainer.step())) {
+          try (BufferedWriter metrics = run.openMetrics(trainer.stepCount())) {
             if (event != null) {
               RunListeners.line(metrics, event);
             }
             if (precision.requested() != Precision.FLOAT32) {   // float32 is the default: nothing to record
               RunListeners.line(metrics, String.format(Locale.ROOT, "{\"step\":%d,\"event\":\"precision\","
-                  + "\"precision\":\"%s\",\"precision_in_effect\":\"%s\",\"reason\":\"%s\"}", trainer.step(),
+                  + "\"precision\":\"%s\",\"precision_in_effect\":\"%s\",\"reason\":\"%s\"}", trainer.stepCount(),
                   precision.requested().shortName(), precision.precision().shortName(),
                   precision.reason().replace("\\", "\\\\").replace("\"", "\\\"")));
             }
@@ -211,7 +211,7 @@ final class TrainCommand {
   /** After a fit that did not diverge: the checkpoint is saved; export the generator unless stopped early. */
   private int finish(Trainer trainer, FitResult result, RunDirectory run) throws IOException {
     if (!result.completed()) {
-      out.println("stopped at step " + trainer.step() + "; checkpoint saved. Continue with the same command"
+      out.println("stopped at step " + trainer.stepCount() + "; checkpoint saved. Continue with the same command"
           + " plus --resume.");
       return 130;
     }
@@ -220,7 +220,7 @@ final class TrainCommand {
     trainer.exportGenerator(tmp);
     RunDirectory.deleteRecursively(run.generator());
     Files.move(tmp, run.generator());
-    out.println("done: " + trainer.step() + " steps; samples in " + run.samples() + ", generator in "
+    out.println("done: " + trainer.stepCount() + " steps; samples in " + run.samples() + ", generator in "
         + run.generator());
     return 0;
   }

@@ -73,7 +73,7 @@ class CheckpointAndExportTest {
     }
     try (Trainer t = config.get().batchSize(16).seed(21).build()) {
       t.restore(dir);
-      assertThat(t.step()).isEqualTo(4);
+      assertThat(t.stepCount()).isEqualTo(4);
       for (int i = 0; i < 4; i++) {
         StepMetrics m = t.step(data);
         StepMetrics u = uninterrupted.get(i);
@@ -124,7 +124,7 @@ class CheckpointAndExportTest {
       assertThatThrownBy(() -> t.restore(dir.resolve("step-000004")))
           .isInstanceOf(io.github.gan4j.train.CheckpointException.class).hasMessageContaining("is damaged");
       t.restore(dir.resolve("step-000003"));
-      assertThat(t.step()).isEqualTo(3);
+      assertThat(t.stepCount()).isEqualTo(3);
     }
   }
 

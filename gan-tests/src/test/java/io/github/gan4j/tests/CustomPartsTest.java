@@ -190,7 +190,7 @@ class CustomPartsTest {
 
       try (Trainer t = trainer().build()) {
         t.restore(dir.resolve("checkpoint"));
-        assertThat(t.step()).isEqualTo(3);
+        assertThat(t.stepCount()).isEqualTo(3);
         for (int i = 0; i < 3; i++) {
           StepMetrics m = t.step(data);
           assertThat(TrainerContractTest.losses(m)).as("step %d", m.step())

@@ -68,7 +68,7 @@ class FitTest {
         FitResult r = t.fit(data, Steps.of(5), recorder(calls, "a", 2), recorder(calls, "b", -1));
         assertThat(r.reason()).isEqualTo(FitResult.Reason.STOPPED_BY_LISTENER);
         assertThat(r.steps()).isEqualTo(2);
-        assertThat(t.step()).isEqualTo(2);
+        assertThat(t.stepCount()).isEqualTo(2);
         // a listener's request is not left pending: the next fit runs
         assertThat(t.fit(data, Steps.of(1)).reason()).isEqualTo(FitResult.Reason.COMPLETED);
       }
@@ -138,7 +138,7 @@ class FitTest {
         assertThat(r.reason()).isEqualTo(FitResult.Reason.STOP_REQUESTED);
         assertThat(r.steps()).isZero();
         assertThat(r.lastStep()).isEmpty();
-        assertThat(t.step()).isZero();
+        assertThat(t.stepCount()).isZero();
       }
       assertThat(calls).containsExactly("a start", "a end");
     }

@@ -65,7 +65,7 @@ class OptimizerOptionsTest {
           .generatorOptimizer(Optimizer.rmsProp().learningRate(gRate))
           .learningRateSchedule(schedule).build()) {
         for (long step : steps) {
-          while (t.step() < step) {
+          while (t.stepCount() < step) {
             t.generatorStep();
           }
           Trainer.LearningRates rates = t.learningRates();
@@ -138,7 +138,7 @@ class OptimizerOptionsTest {
       }
       try (Trainer t = Trainer.of(Fixtures.tiny()).batchSize(16).seed(21).learningRateSchedule(cosine).build()) {
         t.restore(dir);
-        assertThat(t.step()).isEqualTo(5);
+        assertThat(t.stepCount()).isEqualTo(5);
         assertThat((double) t.learningRates().generator()).isCloseTo(0.001 * cosine.multiplier(5), within(1e-9));
         for (int i = 0; i < 8; i++) {
           StepMetrics m = t.step(data);
@@ -354,7 +354,7 @@ class OptimizerOptionsTest {
             .contains("this trainer has adam(learningRate=1.0E-4, beta1=0.5");
         assertThat(w.get(3)).contains("generator learning-rate schedule constant(), this trainer has"
             + " cosine(decaySteps=100, floor=0.0)");
-        assertThat(t.step()).isEqualTo(2);
+        assertThat(t.stepCount()).isEqualTo(2);
         assertThat(t.step(data).finite()).isTrue();
       }
     }
@@ -368,7 +368,7 @@ class OptimizerOptionsTest {
             .hasMessageContaining("was trained with adam(learningRate=0.001")
             .hasMessageContaining("for the discriminator, this trainer has rmsProp(learningRate=5.0E-5")
             .hasMessageContaining("RestoreOption.ALLOW_OPTIMIZER_CHANGE");
-        assertThat(t.step()).isZero();
+        assertThat(t.stepCount()).isZero();
       }
     }
 
@@ -387,7 +387,7 @@ class OptimizerOptionsTest {
         List<String> w = capturingWarnings(() -> t.restore(dir, RestoreOption.ALLOW_OPTIMIZER_CHANGE));
         assertThat(w).singleElement().asString().contains("discriminator optimizer changed from adam(")
             .contains("to rmsProp(").contains("fresh state");
-        assertThat(t.step()).isEqualTo(2);
+        assertThat(t.stepCount()).isEqualTo(2);
         Map<String, float[]> now = t.variables();
         for (var e : saved.entrySet()) {
           if (!e.getKey().startsWith("optimizer/discriminator/")) {
@@ -410,7 +410,7 @@ class OptimizerOptionsTest {
       try (Trainer t = Trainer.of(Fixtures.tiny()).batchSize(16).optimizer(Optimizer.sgd().momentum(0.9f)).build()) {
         List<String> w = capturingWarnings(() -> t.restore(dir));
         assertThat(w).hasSize(2).allMatch(line -> line.contains("sgd(learningRate=0.01, momentum=0.0)"));
-        assertThat(t.step()).isEqualTo(2);
+        assertThat(t.stepCount()).isEqualTo(2);
         assertThat(t.step(data).finite()).isTrue();
       }
     }

@@ -94,7 +94,7 @@ class TrainerVariantsTest {
       assertThat(last.step()).isEqualTo(4);
       assertThat(t.fit(data, Steps.until(4)).lastStep()).isEmpty();
       t.fit(data, Steps.epochs(1));
-      assertThat(t.step()).isEqualTo(4 + 256 / 16);
+      assertThat(t.stepCount()).isEqualTo(4 + 256 / 16);
     }
     assertThat(calls[0]).isEqualTo(4);
     assertThat(dir.resolve("step-000001.png")).doesNotExist();

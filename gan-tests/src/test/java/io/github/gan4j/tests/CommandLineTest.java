@@ -41,7 +41,8 @@ class CommandLineTest {
   }
 
   static String[] train(Path runDir, long steps, String... extra) {
-    List<String> a = new ArrayList<>(List.of("train", "--dataset", "fashion-mnist", "--steps", String.valueOf(steps),
+    List<String> a = new ArrayList<>(List.of("train", "--dataset", "fashion-mnist",
+        "--data-dir", TestData.fashionMnist().toString(), "--steps", String.valueOf(steps),
         "--batch-size", "16", "--seed", "5", "--sample-every", "3", "--checkpoint-every", "3", "--log-every", "2",
         "--out", runDir.toString()));
     a.addAll(List.of(extra));

@@ -28,7 +28,7 @@ class CrashRecoveryTest {
   static List<String> command(Path runDir, long steps, boolean resume) {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.github.gan4j.examples.Main", "train",
-        "--dataset", "fashion-mnist", "--steps", String.valueOf(steps), "--batch-size", "8", "--seed", "9",
+        "--dataset", "fashion-mnist", "--data-dir", TestData.fashionMnist().toString(), "--steps", String.valueOf(steps), "--batch-size", "8", "--seed", "9",
         "--checkpoint-every", "2", "--keep-checkpoints", "2", "--sample-every", "1000000", "--log-every", "1",
         "--out", runDir.toString()));
     if (resume) {

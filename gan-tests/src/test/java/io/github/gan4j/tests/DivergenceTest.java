@@ -16,7 +16,8 @@ class DivergenceTest {
 
   static String[] train(Path out, String... extra) {
     List<String> a = new java.util.ArrayList<>(List.of("train", "--dataset", "fashion-mnist", "--steps", "6",
-        "--batch-size", "8", "--checkpoint-every", "2", "--log-every", "1", "--out", out.toString()));
+        "--batch-size", "8", "--checkpoint-every", "2", "--log-every", "1", "--out", out.toString(),
+        "--data-dir", TestData.fashionMnist().toString()));
     a.addAll(List.of(extra));
     return a.toArray(String[]::new);
   }

@@ -31,8 +31,6 @@ import java.util.concurrent.TimeUnit;
 
 /** Small models and data that keep the native tests fast. */
 final class Fixtures {
-  static final Path FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
-
   private Fixtures() {}
 
   /** A DCGAN-shaped model for 8x8x1 images with every kind of stateful layer. */
@@ -74,15 +72,11 @@ final class Fixtures {
     return Datasets.fromFloats(px, 8, 8, 1);
   }
 
-  /** Fashion-MNIST's test images from Debian's dataset-fashion-mnist package. */
+  /** Fashion-MNIST's test images (see {@link TestData#fashionMnist()}: skipped when unavailable outside CI). */
   static Dataset fashionMnist() {
-    Path images = FASHION_MNIST.resolve("t10k-images-idx3-ubyte.gz");
-    if (!Files.exists(images)) {
-      throw new IllegalStateException("Fashion-MNIST is missing: apt-get install -y dataset-fashion-mnist"
-          + " (.ci/run does this)");
-    }
+    Path dir = TestData.fashionMnist();
     try {
-      return Idx.read(images, FASHION_MNIST.resolve("t10k-labels-idx1-ubyte.gz"));
+      return Idx.read(dir.resolve("t10k-images-idx3-ubyte.gz"), dir.resolve("t10k-labels-idx1-ubyte.gz"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

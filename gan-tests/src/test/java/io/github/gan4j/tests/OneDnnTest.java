@@ -7,7 +7,6 @@ import io.github.gan4j.train.CpuKernels;
 import io.github.gan4j.train.CpuKernels.OneDnnState;
 import io.github.gan4j.train.Trainer;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 class OneDnnTest {
   static final boolean X86_64_LINUX = System.getProperty("os.name").startsWith("Linux")
       && System.getProperty("os.arch").equals("amd64");
-  static final Path QEMU = Path.of("/usr/bin/qemu-x86_64");
 
   @TempDir
   Path dir;
@@ -54,8 +52,8 @@ class OneDnnTest {
 
   /**
    * Each case boots TensorFlow under full CPU emulation (about a minute or two on 2 cores).
-   * CI installs qemu-user; elsewhere the cases are skipped unless {@code CI} is set, where a
-   * missing emulator fails them.
+   * The emulator comes from {@link TestData#qemuX86_64()}: installed, or fetched once; where it
+   * cannot be had the cases are skipped, unless {@code CI} is set, where they fail.
    */
   @Nested
   class OnAnEmulatedAvx2OnlyCpu {
@@ -75,16 +73,13 @@ class OneDnnTest {
     }
 
     private List<String> emulated() {
-      return List.of(QEMU.toString(), "-cpu", "EPYC-Milan");
+      return List.of(TestData.qemuX86_64().toString(), "-cpu", "EPYC-Milan");
     }
   }
 
   private static void requireQemu() {
     assumeTrue(X86_64_LINUX, "the emulation runs x86-64 Linux binaries");
-    if (System.getenv("CI") == null) {
-      assumeTrue(Files.isExecutable(QEMU), "qemu-user is not installed (apt-get install qemu-user)");
-    }
-    assertThat(QEMU).as("qemu-user, which .ci/run installs").isExecutable();
+    TestData.qemuX86_64();
   }
 
   /** Runs {@link OneDnnProbe} in a child JVM (optionally under a wrapper) and returns its output. */

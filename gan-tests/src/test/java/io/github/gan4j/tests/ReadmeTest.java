@@ -53,7 +53,7 @@ class ReadmeTest {
   void ciRunsTheTestCommandTheReadmeGives() throws IOException {
     String readme = Files.readString(ROOT.resolve("README.md"));
     String ci = Files.readString(ROOT.resolve(".ci/run"));
-    assertThat(readme).contains("```sh\nmvn -B verify\n```");
-    assertThat(ci).containsPattern("(?m)^mvn -B verify$");
+    assertThat(readme).contains("```sh\n./mvnw -B verify\n```");
+    assertThat(ci).containsPattern("(?m)^\\./mvnw -B verify$");
   }
 }

@@ -54,7 +54,7 @@ final class CheckpointFormat {
    *
    * @throws UncheckedIOException if the directory cannot be written
    */
-  static void write(Path dir, TrainingRecipe recipe, long step, VariableWriter variables) {
+  static void write(Path dir, TrainingRecipe recipe, long step, long trainingNanos, VariableWriter variables) {
     Path target = dir.toAbsolutePath();
     String pid = String.valueOf(ProcessHandle.current().pid());
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + pid);
@@ -65,6 +65,8 @@ final class CheckpointFormat {
       p.setProperty("format", String.valueOf(VERSION));
       p.setProperty("model.fingerprint", recipe.gan().fingerprint());
       p.setProperty("step", String.valueOf(step));
+      // wall-clock metadata for time budgets (Steps.orTrainingTime); not part of the training state
+      p.setProperty("training.nanos", String.valueOf(trainingNanos));
       p.setProperty("batch.size", String.valueOf(recipe.batchSize()));
       p.setProperty("seed", String.valueOf(recipe.seed()));
       for (String network : NETWORKS) {
@@ -115,6 +117,15 @@ final class CheckpointFormat {
    * @return the manifest
    * @throws CheckpointException naming what is wrong
    */
+  /** The run's training time recorded in a verified manifest; 0 for checkpoints written before it was. */
+  static long trainingNanos(Properties manifest) {
+    try {
+      return Math.max(0, Long.parseLong(manifest.getProperty("training.nanos", "0")));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
   static Properties verify(Path dir, Gan gan) {
     Path manifest = dir.resolve(MANIFEST);
     if (!Files.isRegularFile(manifest)) {

@@ -30,7 +30,12 @@ public record FitResult(Reason reason, long steps, Optional<StepMetrics> lastSte
      * A listener called {@link Trainer#requestStop()} from its {@code onStart} or {@code onStep}
      * (reported even when that was after the last planned step).
      */
-    STOPPED_BY_LISTENER
+    STOPPED_BY_LISTENER,
+    /**
+     * The run's {@link Trainer#trainingTime()} reached the budget of
+     * {@link Steps#orTrainingTime} before every planned step ran.
+     */
+    TRAINING_TIME_REACHED
   }
 
   /** Checks the fields: no nulls, no negative step count, a last step whenever a step ran. */
@@ -46,7 +51,7 @@ public record FitResult(Reason reason, long steps, Optional<StepMetrics> lastSte
     }
   }
 
-  /** Whether every planned step ran. */
+  /** Whether every planned step ran (a time budget that ended training earlier does not count). */
   public boolean completed() {
     return reason == Reason.COMPLETED;
   }

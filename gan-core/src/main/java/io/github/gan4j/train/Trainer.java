@@ -21,6 +21,7 @@ import io.github.gan4j.tf.TrainingGraph;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +75,7 @@ public final class Trainer implements AutoCloseable {
   private volatile Thread fitThread;
   private boolean stopByListener;
   private boolean fitFailed;
+  private long trainingNanos;
 
   private Trainer(TrainingRecipe recipe) {
     this.gan = recipe.gan();
@@ -135,6 +137,16 @@ public final class Trainer implements AutoCloseable {
     return graph.step();
   }
 
+  /**
+   * The run's training time: the wall-clock time of its steps (reading the batch, the session
+   * run, fetching the metrics), without listeners, sample grids, evaluations, checkpoints or
+   * start-up; steps before the checkpoint this trainer was restored from included (a checkpoint
+   * records it). What {@link Steps#orTrainingTime} limits.
+   */
+  public Duration trainingTime() {
+    return Duration.ofNanos(trainingNanos);
+  }
+
   /** Whether the running or last {@link #fit} ended by an exception (then its state may be half-updated). */
   boolean fitFailed() {
     return fitFailed;
@@ -171,18 +183,23 @@ public final class Trainer implements AutoCloseable {
       }
       StepMetrics last = null;
       long i = 0;
-      while (!stopByListener && !stopRequested && i < n) {
+      long budget = steps.trainingTimeNanos();
+      boolean outOfTime = trainingNanos >= budget;
+      while (!stopByListener && !stopRequested && i < n && !outOfTime) {
         last = step(dataset);
         i++;
         for (TrainingListener l : all) {
           l.onStep(this, last);
         }
+        outOfTime = trainingNanos >= budget;
       }
       FitResult.Reason reason = FitResult.Reason.COMPLETED;
       if (stopByListener) {
         reason = FitResult.Reason.STOPPED_BY_LISTENER;
       } else if (stopRequested && i < n) {
         reason = FitResult.Reason.STOP_REQUESTED;
+      } else if (outOfTime && i < n) {
+        reason = FitResult.Reason.TRAINING_TIME_REACHED;
       }
       // a request that came during the last planned step has nothing left to stop
       stopRequested = false;
@@ -288,8 +305,10 @@ public final class Trainer implements AutoCloseable {
   }
 
   private StepMetrics metrics(StepResult r, long start) {
+    long nanos = System.nanoTime() - start;
+    trainingNanos += nanos;
     return new StepMetrics(stepCount(), r.dLoss(), r.gLoss(), r.dReal(), r.dFake(), r.dFakeInDUpdate(), r.penalty(),
-        System.nanoTime() - start, r.weightsFinite());
+        nanos, r.weightsFinite());
   }
 
   private void checkDataset(Dataset dataset) {
@@ -444,7 +463,7 @@ public final class Trainer implements AutoCloseable {
    * @throws UncheckedIOException if the directory cannot be written
    */
   public void save(Path dir) {
-    CheckpointFormat.write(dir, recipe, stepCount(), graph::save);
+    CheckpointFormat.write(dir, recipe, stepCount(), trainingNanos, graph::save);
   }
 
   /**
@@ -470,6 +489,7 @@ public final class Trainer implements AutoCloseable {
     Properties manifest = CheckpointFormat.verify(dir, gan);
     Set<String> fresh = CheckpointFormat.compare(dir, manifest, recipe, allowOptimizerChange);
     graph.restore(dir, fresh);
+    trainingNanos = CheckpointFormat.trainingNanos(manifest);
     fullyCheckedStepsLeft = FULLY_CHECKED_STEPS;
   }
 

@@ -17,6 +17,13 @@ class TrainConfigTest {
     assertThat(Steps.until(400).remaining(500, 100)).isZero();
     assertThat(Steps.epochs(2).remaining(500, 1875)).isEqualTo(3750);
     assertThatThrownBy(() -> Steps.of(-1)).hasMessageContaining("must not be negative");
+    Steps timed = Steps.until(600).orTrainingTime(java.time.Duration.ofMinutes(15));
+    assertThat(timed.remaining(500, 100)).isEqualTo(100);
+    assertThat(timed.trainingTime()).contains(java.time.Duration.ofMinutes(15));
+    assertThat(timed.trainingTimeNanos()).isEqualTo(900_000_000_000L);
+    assertThat(Steps.of(1).trainingTimeNanos()).isEqualTo(Long.MAX_VALUE);
+    assertThat(timed).hasToString("until step 600 or PT15M of training time");
+    assertThatThrownBy(() -> Steps.of(1).orTrainingTime(java.time.Duration.ZERO)).hasMessageContaining("positive");
   }
 
   @Test

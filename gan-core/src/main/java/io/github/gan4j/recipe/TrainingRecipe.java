@@ -4,6 +4,7 @@ import io.github.gan4j.Gan;
 import io.github.gan4j.sample.Sampler;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything a training run is made of, as one plain value: the model, the batch size and
@@ -30,12 +31,15 @@ import java.util.Objects;
  * @param xla whether TensorFlow's XLA JIT compiles the graph
  * @param discriminatorSchedule D's learning rate over the steps, a multiplier of its optimizer's rate
  * @param generatorSchedule G's learning rate over the steps, a multiplier of its optimizer's rate
+ * @param generatorEma the moving average of G's weights that sample grids, generation and the
+ *     export use, if any
  */
 public record TrainingRecipe(Gan gan, int batchSize, long seed, Optimizer discriminatorOptimizer,
     Optimizer generatorOptimizer, GanLoss loss, List<GradientPenalty> penalties, DiscriminatorUpdate discriminatorUpdate,
     FakeBatches fakeBatches,
     int discriminatorSteps, Sampler sampler, int intraOpThreads, int interOpThreads, Precision precision,
-    boolean xla, LearningRateSchedule discriminatorSchedule, LearningRateSchedule generatorSchedule) {
+    boolean xla, LearningRateSchedule discriminatorSchedule, LearningRateSchedule generatorSchedule,
+    Optional<GeneratorEma> generatorEma) {
 
   /** The largest number of discriminator updates per generator update. */
   public static final int MAX_DISCRIMINATOR_STEPS = 31;
@@ -53,6 +57,7 @@ public record TrainingRecipe(Gan gan, int batchSize, long seed, Optimizer discri
     Objects.requireNonNull(precision, "precision");
     Objects.requireNonNull(discriminatorSchedule, "discriminator learning-rate schedule");
     Objects.requireNonNull(generatorSchedule, "generator learning-rate schedule");
+    Objects.requireNonNull(generatorEma, "generator EMA (Optional.empty() for none)");
     checkBatchSize(batchSize);
     checkDiscriminatorSteps(discriminatorSteps);
     checkThreads(intraOpThreads, interOpThreads);

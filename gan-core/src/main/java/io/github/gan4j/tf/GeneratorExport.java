@@ -26,7 +26,11 @@ public final class GeneratorExport {
 
   private GeneratorExport() {}
 
-  static void export(Gan gan, long seed, String checkpointPrefix, Path dir) throws IOException {
+  /**
+   * @param scope the scope of the generator's variables in the checkpoint: the trained weights
+   *     ({@code generator}) or their moving average ({@link EmaLowering#SCOPE})
+   */
+  static void export(Gan gan, long seed, String checkpointPrefix, Path dir, String scope) throws IOException {
     if (Files.exists(dir)) {
       try (var entries = Files.list(dir)) {
         if (entries.findAny().isPresent()) {
@@ -36,7 +40,7 @@ public final class GeneratorExport {
     }
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph);
-      NetworkLowering g = new NetworkLowering(tf, gan.generator(), seed);
+      NetworkLowering g = new NetworkLowering(tf, gan.generator(), seed, scope);
       Placeholder<TFloat32> z = tf.withName(INPUT).placeholder(TFloat32.class,
           Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1, gan.latentDim())));
       Operand<TFloat32> images = tf.withName(OUTPUT).identity(

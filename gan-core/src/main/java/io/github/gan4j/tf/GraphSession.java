@@ -17,6 +17,7 @@ import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.train.Restore;
@@ -155,6 +156,11 @@ final class GraphSession implements AutoCloseable {
       t.copyTo(DataBuffers.of(out, false, false));
       return out;
     }
+  }
+
+  /** Runs {@code op} once, fetching nothing. */
+  void run(Op op) {
+    session.runner().addTarget(op).run().close();
   }
 
   /** The value of an int64 scalar variable. */

@@ -91,28 +91,40 @@ final class NetworkLowering {
   }
 
   private final Network network;
+  private final String scope;
   private final long seed;
   private final Map<String, Variable<TFloat32>> variables = new LinkedHashMap<>();
   private final List<String> trainable = new ArrayList<>();
 
   NetworkLowering(Ops tf, Network network, long seed) {
+    this(tf, network, seed, network.name());
+  }
+
+  /**
+   * The network's variables under {@code scope} instead of its name (the generator's moving
+   * average lives under {@code generator_ema}); initial values are those of the variables
+   * under the network's name, so both start equal. Dropout streams keep the network's name.
+   */
+  NetworkLowering(Ops tf, Network network, long seed, String scope) {
     CustomLayerLowering.checkLowerable(network);
     this.network = network;
+    this.scope = scope;
     this.seed = seed;
     // a sub-scope is made unique on every call, so each scope is opened exactly once
-    Ops networkScope = tf.withInitScope().withSubScope(network.name());
+    Ops networkScope = tf.withInitScope().withSubScope(scope);
     for (NetworkLayer layer : network.layers()) {
       if (layer.weights().isEmpty()) {
         continue;
       }
       Ops layerScope = networkScope.withSubScope(layer.name());
       for (WeightSpec w : layer.weights()) {
-        String name = network.name() + "/" + layer.name() + "/" + w.name();
-        Operand<TFloat32> value = initialValue(layerScope.withSubScope(w.name() + "_init"), w, name);
+        String name = scope + "/" + layer.name() + "/" + w.name();
+        Operand<TFloat32> value = initialValue(layerScope.withSubScope(w.name() + "_init"), w,
+            network.name() + "/" + layer.name() + "/" + w.name());
         Variable<TFloat32> v = layerScope.withName(w.name()).variable(value);
         if (!v.op().name().equals(name)) {
           throw new IllegalStateException("variable " + name + " was created as " + v.op().name()
-              + "; the graph already holds a scope named " + network.name());
+              + "; the graph already holds a scope named " + scope);
         }
         variables.put(name, v);
         if (w.trainable()) {
@@ -186,7 +198,7 @@ final class NetworkLowering {
   }
 
   private Operand<TFloat32> read(Pass pass, String layerName, String weight) {
-    String name = network.name() + "/" + layerName + "/" + weight;
+    String name = scope + "/" + layerName + "/" + weight;
     return pass.reads.computeIfAbsent(name, n -> pass.tf.identity(variables.get(n)));
   }
 
@@ -275,7 +287,7 @@ final class NetworkLowering {
         FusedBatchNorm.isTraining(training));
     if (training) {
       // with exponentialAvgFactor set, these outputs are the updated moving statistics
-      String prefix = network.name() + "/" + n + "/";
+      String prefix = scope + "/" + n + "/";
       pass.statUpdates.add(tf.assign(variables.get(prefix + "moving_mean"), fbn.batchMean()));
       pass.statUpdates.add(tf.assign(variables.get(prefix + "moving_variance"), fbn.batchVariance()));
     }

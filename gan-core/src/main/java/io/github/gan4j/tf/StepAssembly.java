@@ -45,10 +45,13 @@ final class StepAssembly {
   private final LatentLowering latent;
   private final Variable<TInt64> stepCounter;
   private final Placeholder<TFloat32> realInput;
+  private final EmaLowering ema;
 
+  /** @param ema the generator's moving average, updated after each generator update; null for none */
   StepAssembly(Graph graph, Ops tf, TrainingRecipe recipe, NetworkLowering generator, NetworkLowering discriminator,
       OptimizerLowering generatorOptimizer, OptimizerLowering discriminatorOptimizer, LossLowering loss,
-      PenaltyLowering penalties, LatentLowering latent, Variable<TInt64> stepCounter, Placeholder<TFloat32> realInput) {
+      PenaltyLowering penalties, LatentLowering latent, Variable<TInt64> stepCounter, Placeholder<TFloat32> realInput,
+      EmaLowering ema) {
     this.graph = graph;
     this.tf = tf;
     this.recipe = recipe;
@@ -61,6 +64,7 @@ final class StepAssembly {
     this.latent = latent;
     this.stepCounter = stepCounter;
     this.realInput = realInput;
+    this.ema = ema;
   }
 
   /**
@@ -99,6 +103,9 @@ final class StepAssembly {
       // what D, after this step's D updates, makes of the very fakes G learns from
       gFakeScore = loss.score(phase, fakeOutputs);
       after = List.of(generatorOptimizer.update(graph, gPass, gLoss, gPass.statUpdates));
+      if (ema != null) {
+        after = List.of(ema.update(phase.withControlDependencies(after), stepCounter));
+      }
     }
     Op done = scope.withControlDependencies(after).withName("done").assignAdd(stepCounter, scope.constant(1L));
     return new Target(done, average(scope, dLosses), gLoss, average(scope, dReals), gFakeScore,

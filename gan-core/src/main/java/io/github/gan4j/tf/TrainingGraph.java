@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.exceptions.TensorFlowException;
+import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
@@ -62,6 +63,9 @@ public final class TrainingGraph implements AutoCloseable {
   /** The step counter's value: 0 in a fresh graph, read back on restore, counted by each run. */
   private long step;
   private final GraphSession session;
+  private final EmaLowering ema;
+  private final Operand<TFloat32> sampleImagesRaw;
+  private final Op emaCopy;
   private boolean closed;
 
   private static final Pattern NO_GRADIENT = Pattern.compile("No gradient defined for op: ([A-Za-z0-9_]+)");
@@ -87,6 +91,7 @@ public final class TrainingGraph implements AutoCloseable {
       // device placement for every op would be set here, e.g. tf.withDevice(DeviceSpec...)
       Ops tf = Ops.create(graph);
       this.generator = new NetworkLowering(tf, gan.generator(), recipe.seed());
+      this.ema = recipe.generatorEma().map(e -> new EmaLowering(tf, e, generator, recipe.seed())).orElse(null);
       this.discriminator = new NetworkLowering(tf, gan.discriminator(), recipe.seed());
       this.stepCounter = tf.withInitScope().withName("step").variable(tf.withInitScope().constant(0L));
       Ops optimizers = tf.withInitScope().withSubScope("optimizer");
@@ -102,7 +107,7 @@ public final class TrainingGraph implements AutoCloseable {
 
       this.penalties = new PenaltyLowering(recipe.penalties());
       StepAssembly steps = new StepAssembly(graph, tf, recipe, generator, discriminator, generatorOptimizer,
-          discriminatorOptimizer, new LossLowering(recipe.loss()), penalties, latent, stepCounter, realInput);
+          discriminatorOptimizer, new LossLowering(recipe.loss()), penalties, latent, stepCounter, realInput, ema);
       List<Integer> sets = penalties.activeSets();
       try {
         for (int i = 0; i < sets.size(); i++) {
@@ -123,8 +128,11 @@ public final class TrainingGraph implements AutoCloseable {
 
       this.sampleLatent = tf.withName("sample_latent").placeholder(TFloat32.class,
           Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1, gan.latentDim())));
-      this.sampleImages = tf.withName("sample_images").identity(
+      this.sampleImagesRaw = tf.withName("sample_images").identity(
           generator.forward(NetworkLowering.Pass.inference(tf), sampleLatent));
+      this.sampleImages = ema == null ? sampleImagesRaw : tf.withName("sample_images_ema").identity(
+          ema.average().forward(NetworkLowering.Pass.inference(tf), sampleLatent));
+      this.emaCopy = ema == null ? null : ema.copy(tf);
 
       Ops rates = tf.withSubScope("learning_rate");
       this.learningRates = List.of(discriminatorOptimizer.learningRate(rates.withSubScope("discriminator")),
@@ -203,11 +211,19 @@ public final class TrainingGraph implements AutoCloseable {
     return feeds;
   }
 
-  /** Generates {@code count} images from {@code count * latentDim} latent values, G in inference mode. */
-  public float[] generate(float[] latents, int count) {
+  /**
+   * Generates {@code count} images from {@code count * latentDim} latent values, G in inference
+   * mode: from the moving average of G's weights when there is one, unless {@code raw}.
+   */
+  public float[] generate(float[] latents, int count, boolean raw) {
     checkOpen();
     return session.compute(sampleLatent, latents,
-        org.tensorflow.ndarray.Shape.of(count, recipe.gan().latentDim()), sampleImages);
+        org.tensorflow.ndarray.Shape.of(count, recipe.gan().latentDim()), raw ? sampleImagesRaw : sampleImages);
+  }
+
+  /** Whether the graph keeps a moving average of the generator's weights. */
+  public boolean hasGeneratorEma() {
+    return ema != null;
   }
 
   /**
@@ -224,6 +240,9 @@ public final class TrainingGraph implements AutoCloseable {
     List<Variable<?>> vars = new ArrayList<>();
     vars.addAll(generator.variables().values());
     vars.addAll(discriminator.variables().values());
+    if (ema != null) {
+      vars.addAll(ema.average().variables().values());
+    }
     vars.addAll(generatorOptimizer.variables());
     vars.addAll(discriminatorOptimizer.variables());
     vars.add(stepCounter);
@@ -247,22 +266,28 @@ public final class TrainingGraph implements AutoCloseable {
 
   /** Restores every variable from a directory written by {@link #save}. */
   public void restore(Path dir) {
-    restore(dir, Set.of());
+    restore(dir, Set.of(), true);
   }
 
   /**
    * Restores from a directory written by {@link #save}, except the optimizer state of the
    * networks named in {@code freshOptimizers} ({@code discriminator}, {@code generator}), which
-   * is set to its initial values (zero moments, update count 0).
+   * is set to its initial values (zero moments, update count 0). When this graph keeps a
+   * moving average of the generator's weights and the checkpoint has none
+   * ({@code checkpointHasEma} false), the average starts as a copy of the restored weights.
    */
-  public void restore(Path dir, Set<String> freshOptimizers) {
+  public void restore(Path dir, Set<String> freshOptimizers, boolean checkpointHasEma) {
     checkOpen();
-    if (freshOptimizers.isEmpty()) {
+    boolean copyEma = ema != null && !checkpointHasEma;
+    if (freshOptimizers.isEmpty() && !copyEma) {
       session.restore(dir);
     } else {
       List<Variable<?>> restored = new ArrayList<>();
       restored.addAll(generator.variables().values());
       restored.addAll(discriminator.variables().values());
+      if (ema != null && !copyEma) {
+        restored.addAll(ema.average().variables().values());
+      }
       for (OptimizerLowering o : List.of(generatorOptimizer, discriminatorOptimizer)) {
         if (!freshOptimizers.contains(o.network().network().name())) {
           restored.addAll(o.variables());
@@ -270,6 +295,9 @@ public final class TrainingGraph implements AutoCloseable {
       }
       restored.add(stepCounter);
       session.restore(dir, restored);
+      if (copyEma) {
+        session.run(emaCopy);
+      }
     }
     step = session.read(stepCounter);
   }
@@ -277,14 +305,15 @@ public final class TrainingGraph implements AutoCloseable {
   /**
    * Exports the generator alone as a SavedModel: signature {@code serving_default}, input
    * {@code latent} (batch, latentDim), output {@code images} (batch, h, w, c), BatchNorm in
-   * inference mode.
+   * inference mode; the moving average of the weights when there is one, unless {@code raw}.
    */
-  public void exportGenerator(Path dir) throws IOException {
+  public void exportGenerator(Path dir, boolean raw) throws IOException {
     checkOpen();
     Path tmp = Files.createTempDirectory("gan4j-export");
     try {
       save(tmp);
-      GeneratorExport.export(recipe.gan(), recipe.seed(), GraphSession.prefix(tmp), dir);
+      GeneratorExport.export(recipe.gan(), recipe.seed(), GraphSession.prefix(tmp), dir,
+          ema == null || raw ? recipe.gan().generator().name() : EmaLowering.SCOPE);
     } finally {
       Directories.deleteRecursively(tmp);
     }

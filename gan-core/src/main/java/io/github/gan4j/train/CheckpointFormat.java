@@ -67,6 +67,7 @@ final class CheckpointFormat {
       p.setProperty("step", String.valueOf(step));
       // wall-clock metadata for time budgets (Steps.orTrainingTime); not part of the training state
       p.setProperty("training.nanos", String.valueOf(trainingNanos));
+      recipe.generatorEma().ifPresent(e -> p.setProperty("generator.ema", e.describe()));
       p.setProperty("batch.size", String.valueOf(recipe.batchSize()));
       p.setProperty("seed", String.valueOf(recipe.seed()));
       for (String network : NETWORKS) {
@@ -117,6 +118,11 @@ final class CheckpointFormat {
    * @return the manifest
    * @throws CheckpointException naming what is wrong
    */
+  /** Whether the checkpoint holds a moving average of the generator's weights. */
+  static boolean hasGeneratorEma(Properties manifest) {
+    return manifest.getProperty("generator.ema") != null;
+  }
+
   /** The run's training time recorded in a verified manifest; 0 for checkpoints written before it was. */
   static long trainingNanos(Properties manifest) {
     try {
@@ -224,6 +230,17 @@ final class CheckpointFormat {
         differs(dir, network + " learning-rate schedule", saved, schedule(recipe, network).describe(),
             "continuing with this trainer's at the restored step");
       }
+    }
+    String ema = p.getProperty("generator.ema");
+    String emaNow = recipe.generatorEma().map(e -> e.describe()).orElse(null);
+    if (ema == null && emaNow != null) {
+      LOG.log(System.Logger.Level.WARNING, "checkpoint " + dir + " has no moving average of the generator's weights;"
+          + " this trainer's " + emaNow + " starts as a copy of the restored weights");
+    } else if (ema != null && emaNow == null) {
+      LOG.log(System.Logger.Level.WARNING, "checkpoint " + dir + " holds a generator " + ema + " that this trainer"
+          + " does not keep; samples and exports come from the trained weights");
+    } else {
+      differs(dir, "generator moving average", ema, emaNow, "continuing with this trainer's");
     }
     return fresh;
   }

@@ -42,9 +42,11 @@ final class ExportFormat {
   private ExportFormat() {}
 
   /** Writes the manifest of the SavedModel already exported to {@code dir}, then forces the export to disk. */
-  static void writeManifest(Path dir, TrainingRecipe recipe) throws IOException {
+  /** @param weights which weights of the generator were exported: {@code raw} or the moving average's description */
+  static void writeManifest(Path dir, TrainingRecipe recipe, String weights) throws IOException {
     Properties p = new Properties();
     p.setProperty("format", String.valueOf(VERSION));
+    p.setProperty("generator.weights", weights);
     p.setProperty("model.fingerprint", recipe.gan().fingerprint());
     p.setProperty("latent.size", String.valueOf(recipe.gan().latentDim()));
     Shape image = recipe.gan().imageShape();

@@ -9,6 +9,7 @@ import io.github.gan4j.recipe.DiscriminatorUpdate;
 import io.github.gan4j.recipe.FakeBatches;
 import io.github.gan4j.extension.CustomLoss;
 import io.github.gan4j.recipe.GanLoss;
+import io.github.gan4j.recipe.GeneratorEma;
 import io.github.gan4j.recipe.GradientPenalty;
 import io.github.gan4j.recipe.LearningRateSchedule;
 import io.github.gan4j.recipe.Optimizer;
@@ -401,27 +402,42 @@ public final class Trainer implements AutoCloseable {
 
   /**
    * Generates images from the given latent vectors ({@code count * latentDim} values), with
-   * the generator in inference mode (BatchNorm on its moving statistics).
+   * the generator in inference mode (BatchNorm on its moving statistics), from the moving
+   * average of its weights when the trainer keeps one ({@link Builder#generatorEma(float)}).
    *
    * @return {@code count} images, NHWC floats, normally in [-1, 1]
    */
   public float[] generate(float[] latents) {
+    return generate(latents, GeneratorWeights.DEFAULT);
+  }
+
+  /** As {@link #generate(float[])}, from the given weights of the generator. */
+  public float[] generate(float[] latents, GeneratorWeights weights) {
+    Objects.requireNonNull(weights, "weights");
     int latent = gan.latentDim();
     if (latents.length == 0 || latents.length % latent != 0) {
       throw new IllegalArgumentException("got " + latents.length + " latent values; expected a positive multiple of "
           + "latentDim " + latent);
     }
-    return graph.generate(latents, latents.length / latent);
+    return graph.generate(latents, latents.length / latent, weights == GeneratorWeights.RAW);
   }
 
-  /** Generates {@code count} images from latent vectors drawn from the sampler with {@code seed}. */
+  /**
+   * Generates {@code count} images from latent vectors drawn from the sampler with {@code seed},
+   * from the moving average of the generator's weights when the trainer keeps one.
+   */
   public float[] generate(int count, long seed) {
+    return generate(count, seed, GeneratorWeights.DEFAULT);
+  }
+
+  /** As {@link #generate(int, long)}, from the given weights of the generator. */
+  public float[] generate(int count, long seed, GeneratorWeights weights) {
     if (count <= 0) {
       throw new IllegalArgumentException("count must be positive, was " + count);
     }
     float[] z = new float[count * gan.latentDim()];
     recipe.sampler().sample(seed, 0, z);
-    return generate(z);
+    return generate(z, weights);
   }
 
   /**
@@ -488,7 +504,7 @@ public final class Trainer implements AutoCloseable {
     boolean allowOptimizerChange = List.of(options).contains(RestoreOption.ALLOW_OPTIMIZER_CHANGE);
     Properties manifest = CheckpointFormat.verify(dir, gan);
     Set<String> fresh = CheckpointFormat.compare(dir, manifest, recipe, allowOptimizerChange);
-    graph.restore(dir, fresh);
+    graph.restore(dir, fresh, CheckpointFormat.hasGeneratorEma(manifest));
     trainingNanos = CheckpointFormat.trainingNanos(manifest);
     fullyCheckedStepsLeft = FULLY_CHECKED_STEPS;
   }
@@ -500,11 +516,21 @@ public final class Trainer implements AutoCloseable {
    * latent size, image shape, this trainer's sampler (its description, and the parameters of
    * a built-in one, so that {@link TrainedGenerator#generate(int, long)} draws what
    * {@link #generate(int, long)} draws) and the SHA-256 of every file, verified at load.
+   * When the trainer keeps a moving average of the generator's weights, that is what is
+   * exported (the manifest says so); {@link #exportGenerator(Path, GeneratorWeights)} with
+   * {@link GeneratorWeights#RAW} exports the trained weights.
    */
   public void exportGenerator(Path dir) {
+    exportGenerator(dir, GeneratorWeights.DEFAULT);
+  }
+
+  /** As {@link #exportGenerator(Path)}, with the given weights of the generator. */
+  public void exportGenerator(Path dir, GeneratorWeights weights) {
+    Objects.requireNonNull(weights, "weights");
+    boolean raw = weights == GeneratorWeights.RAW || recipe.generatorEma().isEmpty();
     try {
-      graph.exportGenerator(dir);
-      ExportFormat.writeManifest(dir, recipe);
+      graph.exportGenerator(dir, raw);
+      ExportFormat.writeManifest(dir, recipe, raw ? "raw" : recipe.generatorEma().get().describe());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot export the generator to " + dir, e);
     }
@@ -536,6 +562,7 @@ public final class Trainer implements AutoCloseable {
     private int interOpThreads = 0;
     private Precision precision = Precision.FLOAT32;
     private boolean xla = false;
+    private GeneratorEma generatorEma;
     private LearningRateSchedule discriminatorSchedule = LearningRateSchedule.constant();
     private LearningRateSchedule generatorSchedule = LearningRateSchedule.constant();
 
@@ -684,11 +711,32 @@ public final class Trainer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Keeps an exponential moving average of the generator's weights, updated in the graph
+     * after every generator update ({@link GeneratorEma}), checkpointed with the rest; sample
+     * grids, {@link Trainer#generate} and {@link Trainer#exportGenerator(Path)} then use it
+     * ({@link GeneratorWeights#RAW} asks for the trained weights instead). Off by default.
+     *
+     * @param decay in (0, 1), typically 0.999
+     */
+    public Builder generatorEma(float decay) {
+      return generatorEma(decay, 0);
+    }
+
+    /**
+     * As {@link #generatorEma(float)}, averaging from step {@code startStep} on and copying the
+     * weights before it.
+     */
+    public Builder generatorEma(float decay, long startStep) {
+      this.generatorEma = new GeneratorEma(decay, startStep);
+      return this;
+    }
+
     /** The configuration so far as a plain value, without building anything native. */
     public TrainingRecipe recipe() {
       return new TrainingRecipe(gan, batchSize, seed, discriminatorOptimizer, generatorOptimizer, loss, penalties,
           discriminatorUpdate, fakeBatches, discriminatorSteps, sampler, intraOpThreads, interOpThreads, precision, xla,
-          discriminatorSchedule, generatorSchedule);
+          discriminatorSchedule, generatorSchedule, Optional.ofNullable(generatorEma));
     }
 
     /**

@@ -30,7 +30,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The command line of {@code gan-examples.jar}: {@code train}, {@code generate},
- * {@code summary}, the quick start and measurements, and {@code help}.
+ * {@code summary}, the quick start and measurements, {@code help} and {@code completion}.
  * picocli parses it; a mistake is one line {@code gan4j: ...} and the command's usage (exit
  * code 2), a failure one line (exit code 1).
  */
@@ -39,6 +39,9 @@ public final class Main {
 
   /** The start of every usage line. */
   static final String SYNOPSIS_HEADING = "usage: java -jar ";
+
+  /** The name of the command that the completion script completes (an alias of {@code java -jar gan-examples.jar}). */
+  static final String COMPLETION_NAME = "gan-examples";
 
   /** Runs the command line and exits with its status (0 ok, 1 failure, 2 usage, 130 interrupted). */
   public static void main(String[] args) {
@@ -81,7 +84,8 @@ public final class Main {
         .addSubcommand(new BenchCommand(out))
         .addSubcommand(new QuickStartCommand())
         .addSubcommand(new SoakCommand())
-        .addSubcommand(new HelpCommand());
+        .addSubcommand(new HelpCommand())
+        .addSubcommand(new CompletionCommand(out));
     cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     cli.setColorScheme(Help.defaultColorScheme(interactive ? Help.Ansi.AUTO : Help.Ansi.OFF));

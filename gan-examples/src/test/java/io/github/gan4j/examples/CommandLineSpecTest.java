@@ -18,10 +18,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,7 +33,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * The command line's parsing, help and configuration round trip: everything
+ * The command line's parsing, help, completion and configuration round trip: everything
  * that happens before a model is trained, so no native TensorFlow is loaded.
  * {@code gan-tests}' CommandLineTest runs the commands end to end.
  */
@@ -122,7 +125,37 @@ class CommandLineSpecTest {
     assertThat(run("help", "generate").out()).isEqualTo(run("generate", "-h").out());
     Outcome none = run();
     assertThat(none.status()).isEqualTo(2);
-    assertThat(none.out()).contains("usage: java -jar gan-examples.jar COMMAND", "train", "soak");
+    assertThat(none.out()).contains("usage: java -jar gan-examples.jar COMMAND", "train", "completion");
+  }
+
+  @Test
+  void completion_printsABashAndZshScript_withTheCommandsOptionsAndValues() {
+    Outcome o = run("completion");
+    assertThat(o.status()).as(o.err()).isZero();
+    String script = o.out();
+    assertThat(script).startsWith("#!/usr/bin/env bash").contains("complete -F _complete_gan-examples",
+        "bashcompinit");   // zsh runs it through bashcompinit
+    CommandLine cli = Main.commandLine(System.out, System.err, false);
+    for (Map.Entry<String, CommandLine> command : cli.getSubcommands().entrySet()) {
+      assertThat(script).contains("function _picocli_gan-examples_" + command.getKey() + "()");
+      for (OptionSpec option : command.getValue().getCommandSpec().options()) {
+        assertThat(script).contains("'" + option.longestName() + "'");
+      }
+    }
+    assertThat(script).contains("(\"non-saturating\" \"minimax\" \"lsgan\" \"hinge\" \"wasserstein\") # --loss values",
+        "(\"cifar10\" \"fashion-mnist\" \"mnist\" \"folder\") # --dataset values");
+    // picocli names a value list by the option's label: two lists of one label would clash
+    Matcher functions = Pattern.compile("(?s)function (_picocli_[^(]+)\\(\\) \\{(.*?)\n\\}").matcher(script);
+    int found = 0;
+    while (functions.find()) {
+      found++;
+      Set<String> lists = new HashSet<>();
+      Matcher list = Pattern.compile("local (\\w+_option_args)=").matcher(functions.group(2));
+      while (list.find()) {
+        assertThat(lists.add(list.group(1))).as(functions.group(1) + " " + list.group(1)).isTrue();
+      }
+    }
+    assertThat(found).isEqualTo(cli.getSubcommands().size() + 1);
   }
 
   @Test

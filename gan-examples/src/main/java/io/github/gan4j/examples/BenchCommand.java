@@ -21,32 +21,89 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.SplittableRandom;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code bench}: training speed of the reference DCGAN on synthetic data, against the
  * machine's measured matrix-multiply peak. A measurement, not a test: its last line is one
  * JSON object.
  */
-final class BenchCommand {
-  static final String USAGE = String.join("\n",
-      "usage: java -jar gan-examples.jar bench [OPTIONS]",
-      "",
-      "  --model cifar10|mnist          the reference DCGAN (32x32x3) or its 28x28x1 variant (default cifar10)",
-      "  --batch-size B                 (default 32)",
-      "  --warmup N                     untimed steps after the first (default 10)",
-      "  --steps N                      timed steps per repeat (default 50)",
-      "  --repeats R                    timed repeats; the median is reported (default 3)",
-      "  --precision fp32|bf16          bf16: oneDNN bfloat16 auto mixed precision (default fp32); float32 on CPUs",
-      "                                 without AVX512_BF16/AMX_BF16 (see precision_in_effect)",
-      "  --xla                          TensorFlow's XLA JIT",
-      "  --d-update separate|combined   (default separate, the reference procedure)",
-      "  --fake-batches inference|training",
-      "  --threads N, --inter-threads N TensorFlow thread pools (default 0: TensorFlow's choice)",
-      "  --profile                      print the time per op type of one traced step",
-      "  --no-inference                 skip the exported generator's throughput at batch 256",
-      "  --peak-size N                  MatMul size for the peak (default 2048)");
+@Command(name = "bench", abbreviateSynopsis = true, sortOptions = false,
+    description = {"Training speed of the reference DCGAN on synthetic data vs the machine's measured peak"
+        + " (a measurement; the last line is one JSON object)."})
+final class BenchCommand implements Callable<Integer> {
+  /** {@code --model}: the reference DCGAN (32x32x3) or its 28x28x1 variant. */
+  static final class Models extends OptionTypes.Choice<String> {
+    Models() {
+      super(List.of("cifar10", "mnist"), m -> m);
+    }
+  }
+
+  @Option(names = "--model", paramLabel = "MODEL", defaultValue = "cifar10", converter = Models.class,
+      completionCandidates = Models.class, description = {"the reference DCGAN (32x32x3) or its 28x28x1 variant:"
+          + " ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})"})
+  String model;
+
+  @Option(names = "--batch-size", paramLabel = "B", defaultValue = "32", converter = OptionTypes.PositiveInt.class,
+      description = "(default ${DEFAULT-VALUE})")
+  int batch;
+
+  @Option(names = "--warmup", paramLabel = "N", defaultValue = "10", converter = OptionTypes.NonNegativeInt.class,
+      description = "untimed steps after the first (default ${DEFAULT-VALUE})")
+  int warmup;
+
+  @Option(names = "--steps", paramLabel = "N", defaultValue = "50", converter = OptionTypes.PositiveInt.class,
+      description = "timed steps per repeat (default ${DEFAULT-VALUE})")
+  int steps;
+
+  @Option(names = "--repeats", paramLabel = "R", defaultValue = "3", converter = OptionTypes.PositiveInt.class,
+      description = "timed repeats; the median is reported (default ${DEFAULT-VALUE})")
+  int repeats;
+
+  @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32", converter = OptionTypes.Precisions.class,
+      completionCandidates = OptionTypes.Precisions.class,
+      description = {"bf16: oneDNN bfloat16 auto mixed precision (default ${DEFAULT-VALUE}); float32 on CPUs"
+          + " without AVX512_BF16/AMX_BF16 (see precision_in_effect)"})
+  Precision precisionRequested;
+
+  @Option(names = "--xla", description = "TensorFlow's XLA JIT")
+  boolean xla;
+
+  @Option(names = "--d-update", paramLabel = "UPDATE", defaultValue = "separate",
+      converter = OptionTypes.DiscriminatorUpdates.class, completionCandidates = OptionTypes.DiscriminatorUpdates.class,
+      description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}, the reference procedure)")
+  DiscriminatorUpdate dUpdate;
+
+  @Option(names = "--fake-batches", paramLabel = "MODE", defaultValue = "inference",
+      converter = OptionTypes.FakeBatchModes.class, completionCandidates = OptionTypes.FakeBatchModes.class,
+      description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
+  FakeBatches fakeBatches;
+
+  @Option(names = "--threads", paramLabel = "N", defaultValue = "0", converter = OptionTypes.NonNegativeInt.class,
+      description = "TensorFlow intra-op threads (default ${DEFAULT-VALUE}: TensorFlow's choice)")
+  int threads;
+
+  @Option(names = "--inter-threads", paramLabel = "N", defaultValue = "0",
+      converter = OptionTypes.NonNegativeInt.class,
+      description = "TensorFlow inter-op threads (default ${DEFAULT-VALUE}: TensorFlow's choice)")
+  int interThreads;
+
+  @Option(names = "--profile", description = "print the time per op type of one traced step")
+  boolean profileStep;
+
+  @Option(names = "--no-inference", description = "skip the exported generator's throughput at batch 256")
+  boolean noInference;
+
+  @Option(names = "--peak-size", paramLabel = "N", defaultValue = "2048", converter = OptionTypes.PositiveInt.class,
+      description = "MatMul size for the peak (default ${DEFAULT-VALUE})")
+  int peakSize;
+
+  @Mixin
+  Main.HelpOption help;
 
   private final PrintStream out;
 
@@ -54,32 +111,16 @@ final class BenchCommand {
     this.out = out;
   }
 
-  int run(String[] argv) throws IOException {
-    Args args = Args.parse(argv, Set.of("model", "batch-size", "warmup", "steps", "repeats", "precision",
-        "d-update", "fake-batches", "threads", "inter-threads", "peak-size"), Set.of("xla", "profile", "no-inference"));
-    String model = args.choice("model", "cifar10", List.of("cifar10", "mnist"));
-    int batch = args.positiveInt("batch-size", 32);
-    int warmup = (int) args.anyLong("warmup", 10);
-    int steps = args.positiveInt("steps", 50);
-    int repeats = args.positiveInt("repeats", 3);
-    boolean bf16 = args.choice("precision", "fp32", List.of("fp32", "bf16")).equals("bf16");
-    boolean combined = args.choice("d-update", "separate", List.of("separate", "combined")).equals("combined");
-    boolean trainingFakes = args.choice("fake-batches", "inference", List.of("inference", "training"))
-        .equals("training");
-    int threads = (int) args.anyLong("threads", 0);
-    int interThreads = (int) args.anyLong("inter-threads", 0);
-    int peakSize = args.positiveInt("peak-size", 2048);
-    if (warmup < 0 || threads < 0 || interThreads < 0) {
-      throw new UsageException("--warmup, --threads and --inter-threads must not be negative");
-    }
-
+  @Override
+  public Integer call() throws IOException {
+    boolean bf16 = precisionRequested == Precision.MIXED_BFLOAT16;
     Gan gan = model.equals("cifar10") ? ReferenceModels.cifar10() : ReferenceModels.mnist();
     double flopPerImage = 2.0 * gan.trainingMultiplyAddsPerImage();
     Dataset data = synthetic(gan, Math.max(8 * batch, 1024));
     Trainer.Builder builder = Trainer.of(gan).batchSize(batch).seed(1)
-        .precision(bf16 ? Precision.MIXED_BFLOAT16 : Precision.FLOAT32).xla(args.flag("xla"))
-        .discriminatorUpdate(combined ? DiscriminatorUpdate.COMBINED_BATCH : DiscriminatorUpdate.SEPARATE_BATCHES)
-        .fakeBatches(trainingFakes ? FakeBatches.TRAINING_MODE : FakeBatches.INFERENCE_MODE)
+        .precision(precisionRequested).xla(xla)
+        .discriminatorUpdate(dUpdate)
+        .fakeBatches(fakeBatches)
         .threads(threads, interThreads);
     CpuKernels cpu = CpuKernels.current();
     out.printf(Locale.ROOT, "cpu: %s, %d cores; features %s; oneDNN kernels %s (%s)%n", cpu.cpuModel(),
@@ -108,10 +149,10 @@ final class BenchCommand {
         out.printf(Locale.ROOT, "repeat %d: %.3f steps/s (%.1f images/s, %.1f GFLOP/s)%n", r + 1, rates[r],
             rates[r] * batch, rates[r] * batch * flopPerImage / 1e9);
       }
-      if (args.flag("profile")) {
+      if (profileStep) {
         profile = trainer.profileStep(data);
       }
-      if (!args.flag("no-inference")) {
+      if (!noInference) {
         inferenceImagesPerSecond = inference(trainer, bf16);
       }
     }
@@ -147,8 +188,9 @@ final class BenchCommand {
     fields.add(String.format(Locale.ROOT, "\"batch_size\":%d", batch));
     fields.add(String.format(Locale.ROOT, "\"precision\":\"%s\"", precision.requested().shortName()));
     fields.add(String.format(Locale.ROOT, "\"precision_in_effect\":\"%s\"", precision.precision().shortName()));
-    fields.add(String.format(Locale.ROOT, "\"d_update\":\"%s\"", combined ? "combined" : "separate"));
-    fields.add(String.format(Locale.ROOT, "\"xla\":%s", args.flag("xla")));
+    fields.add(String.format(Locale.ROOT, "\"d_update\":\"%s\"",
+        new OptionTypes.DiscriminatorUpdates().name(dUpdate)));
+    fields.add(String.format(Locale.ROOT, "\"xla\":%s", xla));
     fields.add(String.format(Locale.ROOT, "\"steps_per_s\":%.3f", median));
     fields.add(String.format(Locale.ROOT, "\"steps_per_s_repeats\":%s", Arrays.toString(round(rates))));
     fields.add(String.format(Locale.ROOT, "\"images_per_s\":%.1f", median * batch));

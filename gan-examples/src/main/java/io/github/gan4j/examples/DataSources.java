@@ -13,42 +13,38 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 
 /** The datasets of the command line and their default models. */
 final class DataSources {
-  static final List<String> NAMES = List.of("cifar10", "fashion-mnist", "mnist", "folder");
+  /** The datasets of {@code --dataset}, by their command-line names. */
+  enum Name {
+    CIFAR10("cifar10"), FASHION_MNIST("fashion-mnist"), MNIST("mnist"), FOLDER("folder");
+
+    private final String name;
+
+    Name(String name) {
+      this.name = name;
+    }
+
+    /** The command-line name: cifar10, fashion-mnist, mnist or folder. */
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
   static final Path FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
 
   private DataSources() {}
 
-  /** The image shape of a dataset; {@code imageSize} ("HxWxC") only for folders. */
-  static Shape shapeOf(String dataset, String imageSize) {
+  /** The image shape of a dataset; {@code imageSize} only for folders. */
+  static Shape shapeOf(Name dataset, Shape imageSize) {
     return switch (dataset) {
-      case "cifar10" -> Cifar10.SHAPE;
-      case "fashion-mnist", "mnist" -> Shape.of(28, 28, 1);
-      default -> parseSize(imageSize);
+      case CIFAR10 -> Cifar10.SHAPE;
+      case FASHION_MNIST, MNIST -> Shape.of(28, 28, 1);
+      case FOLDER -> imageSize;
     };
-  }
-
-  static Shape parseSize(String s) {
-    String[] parts = s.toLowerCase(Locale.ROOT).split("x");
-    try {
-      if (parts.length != 3) {
-        throw new NumberFormatException();
-      }
-      int h = Integer.parseInt(parts[0]);
-      int w = Integer.parseInt(parts[1]);
-      int c = Integer.parseInt(parts[2]);
-      if (h <= 0 || w <= 0 || (c != 1 && c != 3)) {
-        throw new NumberFormatException();
-      }
-      return Shape.of(h, w, c);
-    } catch (NumberFormatException e) {
-      throw new UsageException("option --image-size needs HEIGHTxWIDTHxCHANNELS with 1 or 3 channels, e.g. 32x32x3,"
-          + " got '" + s + "'");
-    }
   }
 
   /** The reference design for the shape: the Keras tutorial's DCGAN for 32x32x3, from 7x7 for 28x28. */
@@ -66,18 +62,18 @@ final class DataSources {
   }
 
   /** Loads the training images, printing what it does (and download progress) to {@code log}. */
-  static Dataset load(String dataset, Path dataDir, Shape shape, PrintStream log, boolean interactive)
+  static Dataset load(Name dataset, Path dataDir, Shape shape, PrintStream log, boolean interactive)
       throws IOException {
     switch (dataset) {
-      case "cifar10": {
+      case CIFAR10: {
         Path dir = dataDir != null ? dataDir : Cifar10.defaultDirectory();
         log.println("CIFAR-10 from " + dir + (dataDir == null ? " (downloaded there on first use, 170 MB)" : ""));
         Download.Progress progress = progress(log, interactive);
         return dataDir == null ? Cifar10.load(Cifar10.Split.TRAIN, dir, progress) : Cifar10.read(Cifar10.Split.TRAIN, dir);
       }
-      case "fashion-mnist":
-      case "mnist": {
-        Path dir = dataDir != null ? dataDir : dataset.equals("fashion-mnist") ? FASHION_MNIST : null;
+      case FASHION_MNIST:
+      case MNIST: {
+        Path dir = dataDir != null ? dataDir : dataset == Name.FASHION_MNIST ? FASHION_MNIST : null;
         if (dir == null) {
           throw new UsageException("--dataset mnist needs --data-dir DIR holding train-images-idx3-ubyte[.gz]");
         }
@@ -85,7 +81,7 @@ final class DataSources {
         Path labels = firstExisting(dir, "train-labels-idx1-ubyte.gz", "train-labels-idx1-ubyte");
         if (images == null) {
           throw new NoSuchFileException(dir.resolve("train-images-idx3-ubyte.gz").toString(), null,
-              dataset.equals("fashion-mnist")
+              dataset == Name.FASHION_MNIST
                   ? "Fashion-MNIST not found; on Debian: apt-get install dataset-fashion-mnist, or pass --data-dir"
                   : "MNIST not found; pass --data-dir DIR holding the IDX files");
         }

@@ -9,19 +9,37 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code generate}: samples from a run's exported generator as .npy, PNG files, or one grid. */
-final class GenerateCommand {
-  static final String USAGE = String.join("\n",
-      "usage: java -jar gan-examples.jar generate --run RUN_DIR --out PATH [--count N] [--seed S] [--grid]",
-      "",
-      "  --run RUN_DIR   a finished training run (its generator/ folder)",
-      "  --out PATH      PATH.npy: one float32 array (N, H, W, C) in [-1, 1]; --grid: one PNG file;",
-      "                  otherwise a folder of sample-NNNNN.png",
-      "  --count N       number of samples (default 25)",
-      "  --seed S        seed of the latent vectors (default 0)",
-      "  --grid          write one square grid image");
+@Command(name = "generate", sortOptions = false, sortSynopsis = false,
+    description = "Samples from a trained run's generator: one .npy array, PNG files or a grid.")
+final class GenerateCommand implements Callable<Integer> {
+  @Option(names = "--run", paramLabel = "RUN_DIR", required = true,
+      description = "a finished training run (its generator/ folder)")
+  Path run;
+
+  @Option(names = "--out", paramLabel = "PATH", required = true,
+      description = {"PATH.npy: one float32 array (N, H, W, C) in [-1, 1]; --grid: one PNG file;"
+          + " otherwise a folder of sample-NNNNN.png"})
+  Path target;
+
+  @Option(names = "--count", paramLabel = "N", defaultValue = "25", converter = OptionTypes.PositiveInt.class,
+      description = "number of samples (default ${DEFAULT-VALUE}, at most 100000)")
+  int count;
+
+  @Option(names = "--seed", paramLabel = "S", defaultValue = "0", converter = OptionTypes.WholeNumber.class,
+      description = "seed of the latent vectors (default ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(names = "--grid", description = "write one square grid image")
+  boolean grid;
+
+  @Mixin
+  Main.HelpOption help;
 
   private final PrintStream out;
 
@@ -29,13 +47,8 @@ final class GenerateCommand {
     this.out = out;
   }
 
-  int run(String[] argv) throws IOException {
-    Args args = Args.parse(argv, Set.of("run", "out", "count", "seed"), Set.of("grid"));
-    Path run = Path.of(args.required("run"));
-    Path target = Path.of(args.required("out"));
-    int count = args.positiveInt("count", 25);
-    long seed = args.anyLong("seed", 0);
-    boolean grid = args.flag("grid");
+  @Override
+  public Integer call() throws IOException {
     boolean npy = target.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy");
     if (grid && npy) {
       throw new UsageException("--grid writes a PNG; give --out a .png path");

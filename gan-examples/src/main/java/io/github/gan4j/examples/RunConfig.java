@@ -1,32 +1,41 @@
 package io.github.gan4j.examples;
 
 import io.github.gan4j.Gan;
+import io.github.gan4j.layers.Initializer;
+import io.github.gan4j.layers.Shape;
+import io.github.gan4j.recipe.Adam;
 import io.github.gan4j.recipe.DiscriminatorUpdate;
 import io.github.gan4j.recipe.FakeBatches;
-import io.github.gan4j.layers.Initializer;
-import io.github.gan4j.recipe.Adam;
 import io.github.gan4j.recipe.GanLoss;
 import io.github.gan4j.recipe.GradientPenalty;
 import io.github.gan4j.recipe.LearningRateSchedule;
 import io.github.gan4j.recipe.Optimizer;
 import io.github.gan4j.recipe.Precision;
-import io.github.gan4j.recipe.TrainingRecipe;
 import io.github.gan4j.train.Trainer;
-import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
 
 /**
- * The options that define a training run, in one place: {@link #fromArgs} turns the command
- * line into the run's configuration (the keys of {@code config.properties}), checked against
- * the saved one on {@code --resume}; {@link #trainer} turns a configuration into a
- * {@link Trainer.Builder}. A new training option is a line in each, plus its usage line and
- * its name in {@link TrainCommand#VALUED}.
+ * The configuration of a training run, typed: what {@link RunOptions} parsed from the command
+ * line, or from the run's {@code config.properties} on {@code --resume}. {@link #values()} is
+ * what {@code config.properties} records, in the options' own syntax, so that {@link #read}
+ * parses it back with the same converters; {@link #trainer} turns it into a
+ * {@link Trainer.Builder}.
+ *
+ * @param dataset the dataset
+ * @param imageShape the images' shape: the dataset's, or {@code --image-size} for a folder
+ * @param gp WGAN-GP's lambda, or null for none (as {@code r1}, {@code r2}, {@code clipWeights})
  */
-final class RunConfig {
+record RunConfig(DataSources.Name dataset, Shape imageShape, int batchSize, long seed, float dLr, float gLr,
+    float beta1, float beta2, GanLoss loss, float labelSmoothing, Float gp, Float r1, Float r2, int penaltyEvery,
+    LearningRateSchedule lrSchedule, Initializer init, Float clipWeights, DiscriminatorUpdate dUpdate, int dSteps,
+    FakeBatches fakeBatches, int threads, Precision precision) {
   /**
    * The key of the precision a run's trainer actually ran in ({@code fp32} or {@code bf16}),
    * which can differ from {@code precision} on a CPU without bfloat16 instructions; written
@@ -34,172 +43,127 @@ final class RunConfig {
    */
   static final String PRECISION_IN_EFFECT = "precision.in-effect";
 
-  private RunConfig() {}
-
   /**
-   * The run-defining options given on the command line, with their defaults, as config
-   * values. On {@code --resume} of a run with a saved configuration, the saved values; an
-   * option given explicitly with another value is refused.
+   * The configuration as {@code config.properties} records it: option name (without
+   * {@code --}) to value as the option takes it; options that are off (no penalty, no
+   * clipping) and a fixed image size are left out.
    */
-  static Map<String, String> fromArgs(Args args, String dataset, RunDirectory run) throws IOException {
-    Map<String, String> given = new LinkedHashMap<>();
-    given.put("dataset", dataset);
-    given.put("image-size", args.string("image-size", dataset.equals("folder") ? "32x32x3" : null));
-    given.put("batch-size", String.valueOf(args.positiveInt("batch-size", 32)));
-    given.put("seed", String.valueOf(args.anyLong("seed", 0)));
-    float lr = args.positiveFloat("lr", 0.001f);
-    given.put("d-lr", String.valueOf(args.positiveFloat("d-lr", lr)));
-    given.put("g-lr", String.valueOf(args.positiveFloat("g-lr", lr)));
-    given.put("beta1", String.valueOf(args.unitFloat("beta1", 0.9f)));
-    given.put("beta2", String.valueOf(args.unitFloat("beta2", 0.999f)));
-    given.put("loss", args.choice("loss", "non-saturating",
-        List.of("non-saturating", "minimax", "lsgan", "hinge", "wasserstein")));
-    float smoothing = args.unitFloat("label-smoothing", 0f);
-    if (smoothing > 0 && !List.of("non-saturating", "minimax").contains(given.get("loss"))) {
-      throw new UsageException("--label-smoothing applies to the cross-entropy losses (non-saturating, minimax),"
-          + " not to --loss " + given.get("loss"));
+  Map<String, String> values() {
+    Map<String, String> v = new LinkedHashMap<>();
+    v.put("dataset", dataset.toString());
+    if (dataset == DataSources.Name.FOLDER) {
+      v.put("image-size", OptionTypes.imageSize(imageShape));
     }
-    given.put("label-smoothing", String.valueOf(smoothing));
-    given.put("gp", args.has("gp") ? String.valueOf(args.positiveFloat("gp", 10f)) : null);
-    given.put("r1", args.has("r1") ? String.valueOf(args.positiveFloat("r1", 1f)) : null);
-    given.put("r2", args.has("r2") ? String.valueOf(args.positiveFloat("r2", 1f)) : null);
-    given.put("penalty-every", String.valueOf(args.positiveInt("penalty-every", 1)));
-    if (args.has("penalty-every") && !args.has("gp") && !args.has("r1") && !args.has("r2")) {
-      throw new UsageException("--penalty-every needs a penalty: --gp, --r1 or --r2");
-    }
-    given.put("lr-schedule", args.string("lr-schedule", "constant"));
-    given.put("init", args.string("init", "glorot"));
-    given.put("clip-weights", args.has("clip-weights") ? String.valueOf(args.positiveFloat("clip-weights", 0.01f))
-        : null);
-    // parse now, so a mistake is a usage error before anything loads
-    schedule(given);
-    initializer(given);
-    given.put("d-update", args.choice("d-update", "separate", List.of("separate", "combined")));
-    int dSteps = args.positiveInt("d-steps", 1);
-    if (dSteps > TrainingRecipe.MAX_DISCRIMINATOR_STEPS) {
-      throw new UsageException("option --d-steps must be at most " + TrainingRecipe.MAX_DISCRIMINATOR_STEPS + ", got "
-          + dSteps);
-    }
-    given.put("d-steps", String.valueOf(dSteps));
-    given.put("fake-batches", args.choice("fake-batches", "inference", List.of("inference", "training")));
-    given.put("threads", String.valueOf(args.anyLong("threads", 0)));
-    given.put("precision", args.choice("precision", "fp32", List.of("fp32", "bf16")));
-    if (Long.parseLong(given.get("threads")) < 0) {
-      throw new UsageException("option --threads must not be negative");
-    }
-    if (dataset.equals("folder")) {
-      DataSources.parseSize(given.get("image-size"));
-    } else if (args.has("image-size")) {
-      throw new UsageException("--image-size is only for --dataset folder; " + dataset + " has a fixed shape");
-    }
-    if (!args.flag("resume") || !run.hasConfig()) {
-      given.values().removeIf(v -> v == null);
-      return given;
-    }
-    Properties saved = run.readConfig();
-    Map<String, String> config = new LinkedHashMap<>();
-    for (String key : given.keySet()) {
-      String was = saved.getProperty(key);
-      boolean explicit = args.has(key) || key.endsWith("-lr") && args.has("lr");
-      if (explicit && given.get(key) != null && was == null) {
-        throw new UsageException("--" + key + " was not part of this run (" + run.root().resolve(RunDirectory.CONFIG)
-            + "); drop it to resume, or start a new run with another --out");
-      }
-      if (explicit && given.get(key) != null && was != null && !given.get(key).equals(was)) {
-        throw new UsageException("--" + key + " " + given.get(key) + " differs from this run's " + was + " ("
-            + run.root().resolve(RunDirectory.CONFIG) + "); drop it to resume, or start a new run with another --out");
-      }
-      if (was != null) {
-        config.put(key, was);
-      }
-    }
-    return config;
+    v.put("batch-size", String.valueOf(batchSize));
+    v.put("seed", String.valueOf(seed));
+    v.put("d-lr", String.valueOf(dLr));
+    v.put("g-lr", String.valueOf(gLr));
+    v.put("beta1", String.valueOf(beta1));
+    v.put("beta2", String.valueOf(beta2));
+    v.put("loss", new OptionTypes.Losses().name(loss));
+    v.put("label-smoothing", String.valueOf(labelSmoothing));
+    putIfOn(v, "gp", gp);
+    putIfOn(v, "r1", r1);
+    putIfOn(v, "r2", r2);
+    v.put("penalty-every", String.valueOf(penaltyEvery));
+    v.put("lr-schedule", OptionTypes.schedule(lrSchedule));
+    v.put("init", OptionTypes.initializer(init));
+    putIfOn(v, "clip-weights", clipWeights);
+    v.put("d-update", new OptionTypes.DiscriminatorUpdates().name(dUpdate));
+    v.put("d-steps", String.valueOf(dSteps));
+    v.put("fake-batches", new OptionTypes.FakeBatchModes().name(fakeBatches));
+    v.put("threads", String.valueOf(threads));
+    v.put("precision", new OptionTypes.Precisions().name(precision));
+    return v;
   }
 
-  /** A trainer builder for {@code gan} configured as {@code c} says. */
-  static Trainer.Builder trainer(Gan gan, Map<String, String> c) {
-    float beta1 = Float.parseFloat(c.get("beta1"));
-    float beta2 = Float.parseFloat(c.getOrDefault("beta2", "0.999"));
-    Adam d = Optimizer.adam().learningRate(Float.parseFloat(c.get("d-lr"))).beta1(beta1).beta2(beta2);
-    if (c.get("clip-weights") != null) {
-      d = d.clipWeights(Float.parseFloat(c.get("clip-weights")));
+  private static void putIfOn(Map<String, String> v, String key, Float value) {
+    if (value != null) {
+      v.put(key, String.valueOf(value));
+    }
+  }
+
+  /** {@link #values()} as properties, for {@link RunDirectory#writeConfig}. */
+  Properties toProperties() {
+    Properties p = new Properties();
+    values().forEach(p::setProperty);
+    return p;
+  }
+
+  /**
+   * The configuration that {@code saved} records, parsed as the command line is, by
+   * {@link RunOptions}: each key that names an option is given as {@code --KEY=VALUE}; other
+   * keys (the total steps, the model's fingerprint) are not options and are skipped. Options
+   * that a run recorded before they existed take their defaults, which are what the run used.
+   *
+   * @param file where {@code saved} was read from, for the message
+   * @throws IllegalStateException naming the file and the value, if a value does not parse
+   */
+  static RunConfig read(Properties saved, Path file) {
+    RunOptions options = new RunOptions();
+    CommandLine parser = new CommandLine(options).setExpandAtFiles(false);
+    List<String> args = new ArrayList<>();
+    for (String key : saved.stringPropertyNames()) {
+      if (!key.equals("lr") && parser.getCommandSpec().findOption("--" + key) != null) {
+        args.add("--" + key + "=" + saved.getProperty(key));
+      }
+    }
+    try {
+      parser.parseArgs(args.toArray(String[]::new));
+      return options.config();
+    } catch (ParameterException e) {
+      throw new IllegalStateException(file + " is damaged: " + Main.message(e, args));
+    } catch (UsageException e) {
+      throw new IllegalStateException(file + " is damaged: " + e.getMessage());
+    }
+  }
+
+  /** This configuration with other learning rates (after a rollback). */
+  RunConfig withLearningRates(float d, float g) {
+    return new RunConfig(dataset, imageShape, batchSize, seed, d, g, beta1, beta2, loss, labelSmoothing, gp, r1, r2,
+        penaltyEvery, lrSchedule, init, clipWeights, dUpdate, dSteps, fakeBatches, threads, precision);
+  }
+
+  /** A trainer builder for {@code gan} configured as this says. */
+  Trainer.Builder trainer(Gan gan) {
+    Adam d = Optimizer.adam().learningRate(dLr).beta1(beta1).beta2(beta2);
+    if (clipWeights != null) {
+      d = d.clipWeights(clipWeights);
     }
     return Trainer.of(gan)
-        .batchSize(Integer.parseInt(c.get("batch-size")))
-        .seed(Long.parseLong(c.get("seed")))
+        .batchSize(batchSize)
+        .seed(seed)
         .discriminatorOptimizer(d)
-        .generatorOptimizer(Optimizer.adam().learningRate(Float.parseFloat(c.get("g-lr"))).beta1(beta1).beta2(beta2))
-        .loss(loss(c))
-        .penalties(penalties(c))
-        .learningRateSchedule(schedule(c))
-        .discriminatorUpdate(c.get("d-update").equals("combined")
-            ? DiscriminatorUpdate.COMBINED_BATCH : DiscriminatorUpdate.SEPARATE_BATCHES)
-        .discriminatorSteps(Integer.parseInt(c.get("d-steps")))
-        .fakeBatches(c.get("fake-batches").equals("training") ? FakeBatches.TRAINING_MODE : FakeBatches.INFERENCE_MODE)
-        .threads(Integer.parseInt(c.get("threads")), 0)
-        .precision("bf16".equals(c.get("precision")) ? Precision.MIXED_BFLOAT16 : Precision.FLOAT32);
+        .generatorOptimizer(Optimizer.adam().learningRate(gLr).beta1(beta1).beta2(beta2))
+        .loss(smoothedLoss())
+        .penalties(penalties())
+        .learningRateSchedule(lrSchedule)
+        .discriminatorUpdate(dUpdate)
+        .discriminatorSteps(dSteps)
+        .fakeBatches(fakeBatches)
+        .threads(threads, 0)
+        .precision(precision);
   }
 
-  private static GanLoss loss(Map<String, String> c) {
-    GanLoss loss = GanLoss.parse(c.get("loss"));
-    float smoothing = Float.parseFloat(c.getOrDefault("label-smoothing", "0"));
-    if (smoothing == 0f) {
+  private GanLoss smoothedLoss() {
+    if (labelSmoothing == 0f) {
       return loss;
     }
-    return loss instanceof GanLoss.Minimax m ? m.realLabel(1f - smoothing)
-        : ((GanLoss.NonSaturating) loss).realLabel(1f - smoothing);
+    return loss instanceof GanLoss.Minimax m ? m.realLabel(1f - labelSmoothing)
+        : ((GanLoss.NonSaturating) loss).realLabel(1f - labelSmoothing);
   }
 
-  private static List<GradientPenalty> penalties(Map<String, String> c) {
-    int every = Integer.parseInt(c.getOrDefault("penalty-every", "1"));
+  private List<GradientPenalty> penalties() {
     List<GradientPenalty> penalties = new ArrayList<>();
-    if (c.get("gp") != null) {
-      penalties.add(GradientPenalty.wganGp(Float.parseFloat(c.get("gp"))).every(every));
+    if (gp != null) {
+      penalties.add(GradientPenalty.wganGp(gp).every(penaltyEvery));
     }
-    if (c.get("r1") != null) {
-      penalties.add(GradientPenalty.r1(Float.parseFloat(c.get("r1"))).every(every));
+    if (r1 != null) {
+      penalties.add(GradientPenalty.r1(r1).every(penaltyEvery));
     }
-    if (c.get("r2") != null) {
-      penalties.add(GradientPenalty.r2(Float.parseFloat(c.get("r2"))).every(every));
+    if (r2 != null) {
+      penalties.add(GradientPenalty.r2(r2).every(penaltyEvery));
     }
     return penalties;
-  }
-
-  /** The learning-rate schedule of the configuration ({@code --lr-schedule}). */
-  static LearningRateSchedule schedule(Map<String, String> c) {
-    try {
-      return LearningRateSchedule.parse(c.getOrDefault("lr-schedule", "constant"));
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("option --lr-schedule: " + e.getMessage());
-    }
-  }
-
-  /**
-   * The weight initializer of every kernel of the default model ({@code --init}):
-   * {@code glorot} (Keras's default), {@code normal:STD} (the DCGAN paper's is normal:0.02) or
-   * {@code he} (He normal).
-   */
-  static Initializer initializer(Map<String, String> c) {
-    String init = c.getOrDefault("init", "glorot");
-    if (init.equals("glorot")) {
-      return Initializer.glorotUniform();
-    } else if (init.equals("he")) {
-      return Initializer.heNormal();
-    } else if (init.startsWith("normal:")) {
-      try {
-        return Initializer.normal(Float.parseFloat(init.substring("normal:".length())));
-      } catch (IllegalArgumentException e) {
-        throw new UsageException("option --init normal:STD needs a positive standard deviation, e.g. normal:0.02,"
-            + " got '" + init + "'");
-      }
-    }
-    throw new UsageException("option --init must be glorot, he or normal:STD (e.g. normal:0.02), got '" + init + "'");
-  }
-
-  /** {@code config} as properties, for {@link RunDirectory#writeConfig}. */
-  static Properties toProperties(Map<String, String> config) {
-    Properties p = new Properties();
-    config.forEach(p::setProperty);
-    return p;
   }
 }

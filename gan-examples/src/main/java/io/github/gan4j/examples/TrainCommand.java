@@ -16,70 +16,119 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.Properties;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
 
 /** {@code train}: trains the default model of a dataset into a run directory, resumable. */
-final class TrainCommand {
-  static final String USAGE = String.join("\n",
-      "usage: java -jar gan-examples.jar train [OPTIONS]",
-      "",
-      "data:",
-      "  --dataset cifar10|fashion-mnist|mnist|folder   (default cifar10)",
-      "  --data-dir DIR          where the data is; cifar10 downloads into ~/.gan4j/datasets/cifar10 without it",
-      "  --image-size HxWxC      image shape for --dataset folder (default 32x32x3)",
-      "length and output:",
-      "  --steps N               total steps of the run (default 10000), or",
-      "  --epochs N              total epochs of the run",
-      "  --out RUN_DIR           run directory (default runs/DATASET)",
-      "  --resume                continue the run in RUN_DIR from its latest checkpoint",
-      "  --sample-every N        5x5 sample grid every N steps (default 1000)",
-      "  --checkpoint-every N    checkpoint every N steps (default 1000)",
-      "  --keep-checkpoints K    checkpoints kept (default 3)",
-      "  --log-every N           metrics line every N steps (default 100)",
-      "  --no-progress           plain log lines even on a terminal",
-      "training (defaults reproduce the Keras CIFAR-10 DCGAN tutorial):",
-      "  --batch-size B          (default 32)",
-      "  --seed S                (default 0)",
-      "  --lr LR                 Adam learning rate of both networks (default 0.001)",
-      "  --d-lr LR, --g-lr LR    per network",
-      "  --beta1 B               Adam beta1 (default 0.9; 0.5 is the DCGAN paper's)",
-      "  --beta2 B               Adam beta2 (default 0.999; WGAN-GP uses 0.9)",
-      "  --loss non-saturating|minimax|lsgan|hinge|wasserstein (default non-saturating)",
-      "  --label-smoothing S     one-sided: D's target on real images is 1 - S (cross-entropy losses; e.g. 0.1)",
-      "  --gp LAMBDA             WGAN-GP gradient penalty (10 is usual; D without ReLU/tanh/sigmoid/BatchNorm)",
-      "  --r1 GAMMA, --r2 GAMMA  R1 penalty on real images, R2 on fakes",
-      "  --penalty-every N       lazy penalties: every N steps, scaled by N (default 1)",
-      "  --clip-weights C        clip D's weights to [-C, C] after each update (the original WGAN)",
-      "  --lr-schedule S         constant (default), linear:STEPS[:FLOOR], cosine:STEPS[:FLOOR],",
-      "                          step:EVERY:FACTOR, each optionally followed by ,warmup:STEPS",
-      "  --init I                kernel initializer: glorot (default), he, normal:STD (DCGAN: normal:0.02)",
-      "  --d-update separate|combined                     (default separate: real, then fake)",
-      "  --d-steps K             discriminator updates per generator update (default 1)",
-      "  --fake-batches inference|training                generator BatchNorm mode for D's fakes (default inference)",
-      "  --threads N             TensorFlow intra-op threads (default 0: all cores)",
-      "  --precision fp32|bf16   bf16: oneDNN bfloat16 mixed precision, faster on AVX512_BF16 CPUs (default fp32);",
-      "                          elsewhere float32, with a warning; config.properties records precision.in-effect",
-      "when training goes wrong:",
-      "  --on-divergence stop|rollback                    non-finite loss or weight: stop (default), or",
-      "                          roll back to the last good checkpoint with lower learning rates",
-      "  --max-rollbacks N       (default 3)",
-      "  --rollback-lr-factor F  learning rates are multiplied by F at each rollback (default 0.5)",
-      "  --warn-patience N       warn when D(G(z)) < 0.01 for N steps (default 500); mode collapse is",
-      "                          checked at every sample grid");
+@Command(name = "train", abbreviateSynopsis = true, sortOptions = false,
+    description = "Trains the default DCGAN of a dataset (default CIFAR-10) into a run directory.",
+    footer = {"%nThe defaults reproduce the Keras CIFAR-10 DCGAN tutorial. The DCGAN paper's Adam settings:",
+        "--lr 2e-4 --beta1 0.5; WGAN-GP's: --loss wasserstein --gp 10 --d-steps 5 --lr 1e-4 --beta1 0",
+        "--beta2 0.9."})
+final class TrainCommand implements Callable<Integer> {
+  /** Where the data is, how long to train, what to write. */
+  static final class Output {
+    @Option(names = "--data-dir", paramLabel = "DIR",
+        description = "where the data is; cifar10 downloads into ~/.gan4j/datasets/cifar10 without it")
+    Path dataDir;
 
-  static final Set<String> VALUED = Set.of("dataset", "data-dir", "image-size", "steps", "epochs", "out",
-      "sample-every", "checkpoint-every", "keep-checkpoints", "log-every", "batch-size", "seed", "lr", "d-lr",
-      "g-lr", "beta1", "beta2", "loss", "label-smoothing", "gp", "r1", "r2", "penalty-every", "lr-schedule", "init",
-      "clip-weights", "d-update", "d-steps", "fake-batches", "threads", "precision", "on-divergence", "max-rollbacks",
-      "rollback-lr-factor", "warn-patience");
-  static final Set<String> FLAGS = Set.of("resume", "no-progress");
+    @Option(names = "--steps", paramLabel = "N", converter = OptionTypes.PositiveLong.class,
+        description = "total steps of the run (default 10000), or")
+    Long steps;
+
+    @Option(names = "--epochs", paramLabel = "N", converter = OptionTypes.PositiveLong.class,
+        description = "total epochs of the run")
+    Long epochs;
+
+    @Option(names = "--out", paramLabel = "RUN_DIR", description = "run directory (default runs/DATASET)")
+    Path out;
+
+    @Option(names = "--resume", description = "continue the run in RUN_DIR from its latest checkpoint")
+    boolean resume;
+
+    @Option(names = "--sample-every", paramLabel = "N", defaultValue = "1000",
+        converter = OptionTypes.PositiveInt.class, description = "5x5 sample grid every N steps (default ${DEFAULT-VALUE})")
+    int sampleEvery;
+
+    @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "1000",
+        converter = OptionTypes.PositiveInt.class, description = "checkpoint every N steps (default ${DEFAULT-VALUE})")
+    int checkpointEvery;
+
+    @Option(names = "--keep-checkpoints", paramLabel = "K", defaultValue = "3",
+        converter = OptionTypes.PositiveInt.class, description = "checkpoints kept (default ${DEFAULT-VALUE})")
+    int keepCheckpoints;
+
+    @Option(names = "--log-every", paramLabel = "N", defaultValue = "100", converter = OptionTypes.PositiveInt.class,
+        description = "metrics line every N steps (default ${DEFAULT-VALUE})")
+    int logEvery;
+
+    @Option(names = "--no-progress", description = "plain log lines even on a terminal")
+    boolean noProgress;
+  }
+
+  /** What to do when training goes wrong. */
+  static final class Recovery {
+    @Option(names = "--on-divergence", paramLabel = "ACTION", defaultValue = "stop",
+        converter = OnDivergence.class, completionCandidates = OnDivergence.class,
+        description = {"non-finite loss or weight: stop (default), or rollback to the last",
+            "good checkpoint with lower learning rates"})
+    DivergenceAction onDivergence;
+
+    @Option(names = "--max-rollbacks", paramLabel = "N", defaultValue = "3",
+        converter = OptionTypes.NonNegativeInt.class, description = "(default ${DEFAULT-VALUE})")
+    int maxRollbacks;
+
+    @Option(names = "--rollback-lr-factor", paramLabel = "F", defaultValue = "0.5",
+        converter = OptionTypes.PositiveFloat.class,
+        description = "learning rates are multiplied by F at each rollback (default ${DEFAULT-VALUE})")
+    float rollbackLrFactor;
+
+    @Option(names = "--warn-patience", paramLabel = "N", defaultValue = "500",
+        converter = OptionTypes.PositiveInt.class,
+        description = {"warn when D(G(z)) < 0.01 for N steps (default ${DEFAULT-VALUE});",
+            "mode collapse is checked at every sample grid"})
+    int warnPatience;
+  }
+
+  /** What {@code train} does when a step's loss or a weight is not a finite number. */
+  enum DivergenceAction { STOP, ROLLBACK }
+
+  /** {@code --on-divergence}: stop or rollback. */
+  static final class OnDivergence extends OptionTypes.Choice<DivergenceAction> {
+    OnDivergence() {
+      super(List.of(DivergenceAction.values()), a -> a.name().toLowerCase(Locale.ROOT));
+    }
+  }
+
+  @ArgGroup(validate = false, order = 1, heading = "%ndata, length and output:%n")
+  Output output = new Output();
+
+  @ArgGroup(validate = false, order = 2, heading = "%nthe run, recorded in config.properties and kept by --resume:%n")
+  RunOptions options = new RunOptions();
+
+  @ArgGroup(validate = false, order = 3, heading = "%nwhen training goes wrong:%n")
+  Recovery recovery = new Recovery();
+
+  @Mixin
+  Main.HelpOption help;
+
+  @Spec
+  CommandSpec spec;
 
   private final PrintStream out;
   private final PrintStream err;
@@ -91,18 +140,20 @@ final class TrainCommand {
     this.interactive = interactive;
   }
 
-  int run(String[] argv) throws IOException {
-    Args args = Args.parse(argv, VALUED, FLAGS);
-    if (args.has("steps") && args.has("epochs")) {
+  @Override
+  public Integer call() throws IOException {
+    if (output.steps != null && output.epochs != null) {
       throw new UsageException("give --steps or --epochs, not both");
     }
-    String dataset = args.choice("dataset", "cifar10", DataSources.NAMES);
-    RunDirectory run = new RunDirectory(args.path("out", Path.of("runs", dataset)));
-    Map<String, String> config = RunConfig.fromArgs(args, dataset, run);
-    Shape shape = DataSources.shapeOf(config.get("dataset"), config.get("image-size"));
-    Gan gan = DataSources.defaultModel(shape, RunConfig.initializer(config));
+    RunDirectory run = new RunDirectory(output.out != null ? output.out : Path.of("runs", options.dataset.toString()));
+    RunConfig config = options.config();
+    if (output.resume && run.hasConfig()) {
+      config = saved(run, config);
+    }
+    Shape shape = config.imageShape();
+    Gan gan = DataSources.defaultModel(shape, config.init());
 
-    boolean resume = args.flag("resume");
+    boolean resume = output.resume;
     Optional<Path> checkpoint = resume
         ? Checkpoints.latestValid(run.checkpoints(), gan, skipped -> err.println("gan4j: warning: skipping "
             + skipped.checkpoint().getFileName() + ": " + skipped.getMessage()))
@@ -115,41 +166,37 @@ final class TrainCommand {
           + " --out");
     }
 
-    int sampleEvery = args.positiveInt("sample-every", 1000);
-    int checkpointEvery = args.positiveInt("checkpoint-every", 1000);
-    int keep = args.positiveInt("keep-checkpoints", 3);
-    int logEvery = args.positiveInt("log-every", 100);
-    long epochs = args.positiveLong("epochs", 1);
-    long steps = args.positiveLong("steps", 10_000);
-    boolean progressBar = interactive && !args.flag("no-progress");
+    int sampleEvery = output.sampleEvery;
+    int checkpointEvery = output.checkpointEvery;
+    int keep = output.keepCheckpoints;
+    int logEvery = output.logEvery;
+    boolean progressBar = interactive && !output.noProgress;
 
-    Dataset data = DataSources.load(config.get("dataset"), args.path("data-dir", null), shape, out, interactive);
-    int batch = Integer.parseInt(config.get("batch-size"));
-    int dSteps = Integer.parseInt(config.get("d-steps"));
-    long stepsPerEpoch = new BatchSchedule(data.size(), batch, 0).batchesPerEpoch() / dSteps;
-    long total = args.has("epochs") ? epochs * Math.max(1, stepsPerEpoch) : steps;
-    config.put("total-steps", String.valueOf(total));
-    config.put("model.fingerprint", gan.fingerprint());
-    run.writeConfig(RunConfig.toProperties(config));
+    Dataset data = DataSources.load(config.dataset(), output.dataDir, shape, out, interactive);
+    long stepsPerEpoch = new BatchSchedule(data.size(), config.batchSize(), 0).batchesPerEpoch() / config.dSteps();
+    long total = output.epochs != null ? output.epochs * Math.max(1, stepsPerEpoch)
+        : output.steps != null ? output.steps : 10_000;
+    // config.properties: the configuration, and facts of the run that are not options
+    Map<String, String> facts = new LinkedHashMap<>();
+    facts.put("total-steps", String.valueOf(total));
+    facts.put("model.fingerprint", gan.fingerprint());
+    writeConfig(run, config, facts);
 
-    boolean rollback = args.choice("on-divergence", "stop", List.of("stop", "rollback")).equals("rollback");
-    int maxRollbacks = (int) args.anyLong("max-rollbacks", 3);
-    float lrFactor = args.positiveFloat("rollback-lr-factor", 0.5f);
-    int warnPatience = args.positiveInt("warn-patience", 500);
-    if (maxRollbacks < 0) {
-      throw new UsageException("option --max-rollbacks must not be negative");
-    }
+    boolean rollback = recovery.onDivergence == DivergenceAction.ROLLBACK;
+    int maxRollbacks = recovery.maxRollbacks;
+    float lrFactor = recovery.rollbackLrFactor;
+    int warnPatience = recovery.warnPatience;
     Path restoreFrom = checkpoint.orElse(null);
     String event = null;
     int rollbacks = 0;
     // fit runs the steps; this loop only starts a new trainer after a rollback
     try (Interrupt interrupt = Interrupt.install()) {
       while (true) {
-        try (Trainer trainer = RunConfig.trainer(gan, config).build()) {
+        try (Trainer trainer = config.trainer(gan).build()) {
           // decided by the machine this trainer runs on, so written again at every start
           PrecisionInEffect precision = trainer.precisionInEffect();
-          config.put(RunConfig.PRECISION_IN_EFFECT, precision.precision().shortName());
-          run.writeConfig(RunConfig.toProperties(config));
+          facts.put(RunConfig.PRECISION_IN_EFFECT, precision.precision().shortName());
+          writeConfig(run, config, facts);
           if (restoreFrom != null) {
             trainer.restore(restoreFrom);
             out.println((event != null ? "rolled back " + run.root() + " to step " : "resumed " + run.root()
@@ -192,20 +239,48 @@ final class TrainCommand {
           }
           rollbacks++;
           restoreFrom = good.get();
-          for (String key : List.of("d-lr", "g-lr")) {
-            config.put(key, String.valueOf(Float.parseFloat(config.get(key)) * lrFactor));
-          }
-          config.put("rollbacks", String.valueOf(rollbacks));
-          run.writeConfig(RunConfig.toProperties(config));
+          config = config.withLearningRates(config.dLr() * lrFactor, config.gLr() * lrFactor);
+          facts.put("rollbacks", String.valueOf(rollbacks));
+          writeConfig(run, config, facts);
           event = String.format(Locale.ROOT, "{\"step\":%d,\"event\":\"rollback\",\"diverged_at\":%d,"
-              + "\"d_lr\":%s,\"g_lr\":%s}", Checkpoints.stepOf(restoreFrom), divergedAt, config.get("d-lr"),
-              config.get("g-lr"));
+              + "\"d_lr\":%s,\"g_lr\":%s}", Checkpoints.stepOf(restoreFrom), divergedAt, config.dLr(), config.gLr());
           err.println("gan4j: rolling back to " + restoreFrom.getFileName() + " with learning rates D "
-              + config.get("d-lr") + ", G " + config.get("g-lr") + " (rollback " + rollbacks + " of " + maxRollbacks
-              + ")");
+              + config.dLr() + ", G " + config.gLr() + " (rollback " + rollbacks + " of " + maxRollbacks + ")");
         }
       }
     }
+  }
+
+  /**
+   * The configuration saved in {@code run}, read back through {@link RunOptions}'s converters;
+   * an option given on this command line must agree with it.
+   *
+   * @throws UsageException for an option given with another value, or one the run did not have
+   */
+  private RunConfig saved(RunDirectory run, RunConfig given) throws IOException {
+    Path file = run.root().resolve(RunDirectory.CONFIG);
+    RunConfig saved = RunConfig.read(run.readConfig(), file);
+    Map<String, String> was = saved.values();
+    ParseResult parsed = spec.commandLine().getParseResult();
+    for (Map.Entry<String, String> option : given.values().entrySet()) {
+      String key = option.getKey();
+      boolean explicit = parsed.hasMatchedOption("--" + key) || key.endsWith("-lr") && parsed.hasMatchedOption("--lr");
+      if (explicit && !was.containsKey(key)) {
+        throw new UsageException("--" + key + " was not part of this run (" + file + "); drop it to resume, or start"
+            + " a new run with another --out");
+      }
+      if (explicit && !option.getValue().equals(was.get(key))) {
+        throw new UsageException("--" + key + " " + option.getValue() + " differs from this run's " + was.get(key)
+            + " (" + file + "); drop it to resume, or start a new run with another --out");
+      }
+    }
+    return saved;
+  }
+
+  private static void writeConfig(RunDirectory run, RunConfig config, Map<String, String> facts) throws IOException {
+    Properties p = config.toProperties();
+    facts.forEach(p::setProperty);
+    run.writeConfig(p);
   }
 
   /** After a fit that did not diverge: the checkpoint is saved; export the generator unless stopped early. */

@@ -1,0 +1,277 @@
+package io.github.gan4j.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.gan4j.layers.Initializer;
+import io.github.gan4j.layers.Shape;
+import io.github.gan4j.recipe.DiscriminatorUpdate;
+import io.github.gan4j.recipe.FakeBatches;
+import io.github.gan4j.recipe.GanLoss;
+import io.github.gan4j.recipe.LearningRateSchedule;
+import io.github.gan4j.recipe.Precision;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * The command line's parsing, help, completion and configuration round trip: everything
+ * that happens before a model is trained, so no native TensorFlow is loaded.
+ * {@code gan-tests}' CommandLineTest runs the commands end to end.
+ */
+class CommandLineSpecTest {
+
+  record Outcome(int status, String out, String err) {
+    String firstErrorLine() {
+      return err.lines().findFirst().orElse("");
+    }
+  }
+
+  static Outcome run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), false);
+    return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** Every run-defining option with a value other than its default. */
+  static final List<String> EVERY_RUN_OPTION = List.of("--dataset", "folder", "--image-size", "64x48x1",
+      "--batch-size", "7", "--seed", "-3", "--d-lr", "0.002", "--g-lr", "3.0E-4", "--beta1", "0.5", "--beta2", "0.9",
+      "--loss", "minimax", "--label-smoothing", "0.1", "--gp", "10", "--r1", "0.5", "--r2", "2",
+      "--penalty-every", "4", "--lr-schedule", "cosine:600:0.1,warmup:20", "--init", "normal:0.02",
+      "--clip-weights", "0.01", "--d-update", "combined", "--d-steps", "5", "--fake-batches", "training",
+      "--threads", "2", "--precision", "bf16");
+
+  static RunConfig parse(List<String> args) {
+    RunOptions options = new RunOptions();
+    new CommandLine(options).parseArgs(args.toArray(String[]::new));
+    return options.config();
+  }
+
+  @Test
+  void mistypedOption_isOneLineWithPicocliSuggestion_andUsage_exitCode2() {
+    Outcome o = run("train", "--stpes", "5");
+    assertThat(o.status()).isEqualTo(2);
+    assertThat(o.firstErrorLine()).isEqualTo("gan4j: unknown option --stpes. Did you mean: --steps?");
+    assertThat(o.err()).contains("usage: java -jar gan-examples.jar train [OPTIONS]").doesNotContain("Exception");
+    assertThat(run("trian").firstErrorLine()).isEqualTo("gan4j: unknown command 'trian'. Did you mean: train?");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "train --batch-size many       | option --batch-size needs a whole number, got 'many'",
+      "train --image-size 64x64      | option --image-size needs HEIGHTxWIDTHxCHANNELS with 1 or 3 channels",
+      "train --precision fp16        | option --precision must be one of fp32, bf16, got 'fp16'",
+      "train --d-update mixed        | option --d-update must be one of separate, combined, got 'mixed'",
+      "train --on-divergence retry   | option --on-divergence must be one of stop, rollback, got 'retry'",
+      "train --max-rollbacks -1      | option --max-rollbacks must not be negative, got -1",
+      "train --d-steps 32            | option --d-steps must be at most 31, got 32",
+      "train --lr=0                  | option --lr must be a positive number, got 0",
+      "train --resume --resume       | option --resume is given twice",
+      "bench --threads -2            | option --threads must not be negative, got -2",
+      "bench --model lsun            | option --model must be one of cifar10, mnist, got 'lsun'",
+      "generate --count 0 --run r --out o | option --count must be positive, got 0",
+      "generate                      | options --run, --out are required",
+      "summary --image-size 8x8x2    | option --image-size needs HEIGHTxWIDTHxCHANNELS",
+      "quickstart ten                | argument STEPS needs a whole number, got 'ten'",
+      "soak 100 10 extra             | unexpected argument 'extra'"})
+  void badValueOfATypedOption_namesTheOption_exitCode2(String args, String message) {
+    Outcome o = run(args.trim().split(" +"));
+    assertThat(o.status()).as(o.err()).isEqualTo(2);
+    assertThat(o.firstErrorLine()).startsWith("gan4j: " + message);
+    assertThat(o.err()).contains("usage: java -jar gan-examples.jar " + args.trim().split(" ")[0])
+        .doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  @Test
+  void help_isGenerated_andListsEveryOptionWithItsDescription() {
+    CommandLine cli = Main.commandLine(System.out, System.err, false);
+    for (Map.Entry<String, CommandLine> command : cli.getSubcommands().entrySet()) {
+      if (command.getKey().equals("help")) {
+        continue;
+      }
+      Outcome help = run(command.getKey(), "--help");
+      assertThat(help.status()).as(command.getKey()).isZero();
+      assertThat(help.out()).startsWith("usage: java -jar gan-examples.jar " + command.getKey());
+      for (OptionSpec option : command.getValue().getCommandSpec().options()) {
+        assertThat(option.description()).as(option.longestName()).isNotEmpty();
+        assertThat(help.out()).as(command.getKey()).contains(option.longestName());
+      }
+    }
+    Outcome train = run("train", "--help");
+    assertThat(train.out()).containsPattern("--lr-schedule=S +constant \\(default\\), linear:STEPS")
+        .containsPattern("--loss=LOSS +non-saturating, minimax, lsgan, hinge, wasserstein")
+        .contains("(default non-saturating)", "--batch-size=B", "(default 32)",
+            "the run, recorded in config.properties and kept by --resume:", "when training goes wrong:");
+    assertThat(run("help", "generate").out()).isEqualTo(run("generate", "-h").out());
+    Outcome none = run();
+    assertThat(none.status()).isEqualTo(2);
+    assertThat(none.out()).contains("usage: java -jar gan-examples.jar COMMAND", "train", "completion");
+  }
+
+  @Test
+  void completion_printsABashAndZshScript_withTheCommandsOptionsAndValues() {
+    Outcome o = run("completion");
+    assertThat(o.status()).as(o.err()).isZero();
+    String script = o.out();
+    assertThat(script).startsWith("#!/usr/bin/env bash").contains("complete -F _complete_gan-examples",
+        "bashcompinit");   // zsh runs it through bashcompinit
+    CommandLine cli = Main.commandLine(System.out, System.err, false);
+    for (Map.Entry<String, CommandLine> command : cli.getSubcommands().entrySet()) {
+      assertThat(script).contains("function _picocli_gan-examples_" + command.getKey() + "()");
+      for (OptionSpec option : command.getValue().getCommandSpec().options()) {
+        assertThat(script).contains("'" + option.longestName() + "'");
+      }
+    }
+    assertThat(script).contains("(\"non-saturating\" \"minimax\" \"lsgan\" \"hinge\" \"wasserstein\") # --loss values",
+        "(\"cifar10\" \"fashion-mnist\" \"mnist\" \"folder\") # --dataset values");
+    // picocli names a value list by the option's label: two lists of one label would clash
+    Matcher functions = Pattern.compile("(?s)function (_picocli_[^(]+)\\(\\) \\{(.*?)\n\\}").matcher(script);
+    int found = 0;
+    while (functions.find()) {
+      found++;
+      Set<String> lists = new HashSet<>();
+      Matcher list = Pattern.compile("local (\\w+_option_args)=").matcher(functions.group(2));
+      while (list.find()) {
+        assertThat(lists.add(list.group(1))).as(functions.group(1) + " " + list.group(1)).isTrue();
+      }
+    }
+    assertThat(found).isEqualTo(cli.getSubcommands().size() + 1);
+  }
+
+  @Test
+  void config_roundTrips_throughConfigProperties_andTheSameConverters(@TempDir Path dir) throws IOException {
+    CommandLine model = new CommandLine(new RunOptions());
+    for (OptionSpec option : model.getCommandSpec().options()) {
+      if (!option.longestName().equals("--lr")) {   // --lr is recorded as --d-lr and --g-lr
+        assertThat(EVERY_RUN_OPTION).as("the round trip sets every option").contains(option.longestName());
+      }
+    }
+    RunConfig given = parse(EVERY_RUN_OPTION);
+    assertThat(given).isEqualTo(new RunConfig(DataSources.Name.FOLDER, Shape.of(64, 48, 1), 7, -3, 0.002f, 3e-4f,
+        0.5f, 0.9f, GanLoss.minimax(), 0.1f, 10f, 0.5f, 2f, 4, LearningRateSchedule.cosine(600, 0.1f).withWarmup(20),
+        Initializer.normal(0.02f), 0.01f, DiscriminatorUpdate.COMBINED_BATCH, 5, FakeBatches.TRAINING_MODE, 2,
+        Precision.MIXED_BFLOAT16));
+    Set<String> recorded = given.values().keySet();
+    for (OptionSpec option : model.getCommandSpec().options()) {
+      if (!option.longestName().equals("--lr")) {
+        assertThat(recorded).as("config.properties records every option").contains(option.longestName().substring(2));
+      }
+    }
+
+    RunDirectory run = new RunDirectory(dir);
+    run.writeConfig(given.toProperties());
+    RunConfig read = RunConfig.read(run.readConfig(), dir.resolve(RunDirectory.CONFIG));
+    assertThat(read).isEqualTo(given);
+    assertThat(read.values()).isEqualTo(given.values());
+    // the command line's own forms, as runs before the typed options wrote them
+    assertThat(dir.resolve(RunDirectory.CONFIG)).content().contains("dataset=folder", "image-size=64x48x1", "seed=-3",
+        "d-lr=0.002", "g-lr=3.0E-4", "loss=minimax", "gp=10.0", "lr-schedule=cosine\\:600\\:0.1,warmup\\:20",
+        "init=normal\\:0.02", "d-update=combined", "fake-batches=training", "precision=bf16");
+
+    RunConfig defaults = parse(List.of("--lr", "2e-4"));
+    assertThat(defaults.dLr()).isEqualTo(2e-4f);
+    assertThat(defaults.gLr()).isEqualTo(2e-4f);
+    assertThat(defaults.values()).doesNotContainKeys("image-size", "gp", "r1", "r2", "clip-weights");
+    assertThat(RunConfig.read(defaults.toProperties(), dir)).isEqualTo(defaults);
+  }
+
+  @Test
+  void configOfAnOlderRun_resumesWithTheDefaultsItUsed() throws IOException {
+    // written before --beta2, --label-smoothing, --lr-schedule, --init and --penalty-every existed, plus facts of the run
+    Properties old = new Properties();
+    old.load(new StringReader(String.join("\n", "dataset=fashion-mnist", "batch-size=16", "seed=5", "d-lr=5.0E-4",
+        "g-lr=0.001", "beta1=0.5", "loss=non-saturating", "d-update=separate", "d-steps=1",
+        "fake-batches=inference", "threads=0", "precision=fp32", "total-steps=6", "model.fingerprint=abc",
+        "precision.in-effect=fp32", "rollbacks=1")));
+    RunConfig config = RunConfig.read(old, Path.of("config.properties"));
+    assertThat(config).isEqualTo(parse(List.of("--dataset", "fashion-mnist", "--batch-size", "16", "--seed", "5",
+        "--d-lr", "5e-4", "--beta1", "0.5")));
+    assertThat(config.beta2()).isEqualTo(0.999f);
+    assertThat(config.lrSchedule()).isEqualTo(LearningRateSchedule.constant());
+    assertThat(config.init()).isEqualTo(Initializer.glorotUniform());
+    Properties raw = new Properties();
+    raw.load(new StringReader("dataset=folder\nimage-size=32X32x3\nlr-schedule=linear:100\n"));
+    assertThat(RunConfig.read(raw, Path.of("c")).values()).containsEntry("image-size", "32x32x3")
+        .containsEntry("lr-schedule", "linear:100");
+  }
+
+  @Test
+  void damagedConfig_isAOneLineFailure_namingTheFileAndTheValue(@TempDir Path dir) throws IOException {
+    Properties damaged = parse(List.of()).toProperties();
+    damaged.setProperty("seed", "five");
+    assertThatThrownBy(() -> RunConfig.read(damaged, dir.resolve("config.properties")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(dir.resolve("config.properties") + " is damaged: option --seed needs a whole number, got 'five'");
+
+    new RunDirectory(dir).writeConfig(damaged);
+    Outcome o = run("train", "--dataset", "fashion-mnist", "--resume", "--out", dir.toString());
+    assertThat(o.status()).isEqualTo(1);
+    assertThat(o.firstErrorLine()).isEqualTo("gan4j: " + dir.resolve("config.properties")
+        + " is damaged: option --seed needs a whole number, got 'five'");
+    assertThat(o.err()).doesNotContain("\tat ");
+  }
+
+  @Test
+  void resume_readsTheSavedConfig_andRefusesOptionsThatDisagree(@TempDir Path dir) throws IOException {
+    new RunDirectory(dir).writeConfig(parse(List.of("--dataset", "fashion-mnist", "--seed", "5", "--lr-schedule",
+        "linear:100:0.0", "--gp", "10")).toProperties());
+    String out = dir.toString();
+    assertThat(run("train", "--resume", "--out", out, "--seed", "6").firstErrorLine())
+        .startsWith("gan4j: --seed 6 differs from this run's 5 (");
+    assertThat(run("train", "--resume", "--out", out, "--clip-weights", "0.1").firstErrorLine())
+        .startsWith("gan4j: --clip-weights was not part of this run (");
+    assertThat(run("train", "--resume", "--out", out, "--lr", "0.002").firstErrorLine())
+        .startsWith("gan4j: --d-lr 0.002 differs from this run's 0.001 (");
+    // the same values in other words agree: the typed values are compared
+    Outcome same = run("train", "--resume", "--out", out, "--seed", "5", "--lr-schedule", "LINEAR:100", "--gp",
+        "10.0", "--dataset", "Fashion-MNIST");
+    assertThat(same.status()).isEqualTo(2);
+    assertThat(same.firstErrorLine()).isEqualTo("gan4j: --resume: " + out
+        + " holds no complete checkpoint to resume from");
+    assertThat(Files.readString(dir.resolve(RunDirectory.CONFIG))).contains("seed=5");
+  }
+
+  @Test
+  void choices_nameTheirValues_andReadTheirNamesBack() {
+    for (OptionTypes.Choice<?> choice : List.of(new OptionTypes.Datasets(), new OptionTypes.Losses(),
+        new OptionTypes.DiscriminatorUpdates(), new OptionTypes.FakeBatchModes(), new OptionTypes.Precisions())) {
+      List<String> names = new ArrayList<>();
+      choice.forEach(names::add);
+      for (String name : names) {
+        assertThat(nameOf(choice, name)).isEqualTo(name);
+      }
+    }
+    for (String schedule : List.of("constant", "constant,warmup:5", "linear:100", "linear:100:0.5", "cosine:7:0.1",
+        "step:10:0.5,warmup:3")) {
+      assertThat(OptionTypes.schedule(new OptionTypes.Schedule().convert(schedule))).isEqualTo(schedule);
+    }
+    for (String init : List.of("glorot", "he", "normal:0.02")) {
+      assertThat(OptionTypes.initializer(new OptionTypes.Init().convert(init))).isEqualTo(init);
+    }
+    assertThat(new OptionTypes.PositiveLong().convert("10_000")).isEqualTo(10_000L);
+  }
+
+  private static <T> String nameOf(OptionTypes.Choice<T> choice, String name) {
+    return choice.name(choice.convert(name.toUpperCase(java.util.Locale.ROOT)));
+  }
+}

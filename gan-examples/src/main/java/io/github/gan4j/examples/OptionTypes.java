@@ -5,6 +5,7 @@ import io.github.gan4j.layers.Shape;
 import io.github.gan4j.recipe.DiscriminatorUpdate;
 import io.github.gan4j.recipe.FakeBatches;
 import io.github.gan4j.recipe.GanLoss;
+import io.github.gan4j.recipe.GeneratorEma;
 import io.github.gan4j.recipe.LearningRateSchedule;
 import io.github.gan4j.recipe.Precision;
 import java.util.Iterator;
@@ -159,6 +160,30 @@ final class OptionTypes {
       }
       throw new TypeConversionException("must be glorot, he or normal:STD (e.g. normal:0.02), got '" + value + "'");
     }
+  }
+
+  /** {@code --ema DECAY[:START]}: the generator's moving average, e.g. {@code 0.999} or {@code 0.999:1000}. */
+  static final class Ema implements ITypeConverter<GeneratorEma> {
+    @Override
+    public GeneratorEma convert(String value) {
+      String[] parts = value.split(":", -1);
+      try {
+        if (parts.length == 1) {
+          return new GeneratorEma(Float.parseFloat(parts[0]), 0);
+        } else if (parts.length == 2) {
+          return new GeneratorEma(Float.parseFloat(parts[0]), Long.parseLong(parts[1]));
+        }
+      } catch (IllegalArgumentException e) {
+        // a number that does not parse, or a decay or start out of range: the message below
+      }
+      throw new TypeConversionException("must be DECAY or DECAY:START_STEP with DECAY in (0, 1), e.g. 0.999 or"
+          + " 0.999:1000, got '" + value + "'");
+    }
+  }
+
+  /** {@code --ema}'s syntax for a moving average: what {@link Ema} parses back. */
+  static String ema(GeneratorEma ema) {
+    return ema.startStep() == 0 ? Float.toString(ema.decay()) : ema.decay() + ":" + ema.startStep();
   }
 
   /**

@@ -7,6 +7,7 @@ import io.github.gan4j.recipe.Adam;
 import io.github.gan4j.recipe.DiscriminatorUpdate;
 import io.github.gan4j.recipe.FakeBatches;
 import io.github.gan4j.recipe.GanLoss;
+import io.github.gan4j.recipe.GeneratorEma;
 import io.github.gan4j.recipe.GradientPenalty;
 import io.github.gan4j.recipe.LearningRateSchedule;
 import io.github.gan4j.recipe.Optimizer;
@@ -31,11 +32,12 @@ import picocli.CommandLine.ParameterException;
  * @param dataset the dataset
  * @param imageShape the images' shape: the dataset's, or {@code --image-size} for a folder
  * @param gp WGAN-GP's lambda, or null for none (as {@code r1}, {@code r2}, {@code clipWeights})
+ * @param ema the generator's moving average, or null for none
  */
 record RunConfig(DataSources.Name dataset, Shape imageShape, int batchSize, long seed, float dLr, float gLr,
     float beta1, float beta2, GanLoss loss, float labelSmoothing, Float gp, Float r1, Float r2, int penaltyEvery,
     LearningRateSchedule lrSchedule, Initializer init, Float clipWeights, DiscriminatorUpdate dUpdate, int dSteps,
-    FakeBatches fakeBatches, int threads, Precision precision) {
+    FakeBatches fakeBatches, int threads, Precision precision, GeneratorEma ema) {
   /**
    * The key of the precision a run's trainer actually ran in ({@code fp32} or {@code bf16}),
    * which can differ from {@code precision} on a CPU without bfloat16 instructions; written
@@ -74,6 +76,9 @@ record RunConfig(DataSources.Name dataset, Shape imageShape, int batchSize, long
     v.put("fake-batches", new OptionTypes.FakeBatchModes().name(fakeBatches));
     v.put("threads", String.valueOf(threads));
     v.put("precision", new OptionTypes.Precisions().name(precision));
+    if (ema != null) {
+      v.put("ema", OptionTypes.ema(ema));
+    }
     return v;
   }
 
@@ -121,7 +126,7 @@ record RunConfig(DataSources.Name dataset, Shape imageShape, int batchSize, long
   /** This configuration with other learning rates (after a rollback). */
   RunConfig withLearningRates(float d, float g) {
     return new RunConfig(dataset, imageShape, batchSize, seed, d, g, beta1, beta2, loss, labelSmoothing, gp, r1, r2,
-        penaltyEvery, lrSchedule, init, clipWeights, dUpdate, dSteps, fakeBatches, threads, precision);
+        penaltyEvery, lrSchedule, init, clipWeights, dUpdate, dSteps, fakeBatches, threads, precision, ema);
   }
 
   /** A trainer builder for {@code gan} configured as this says. */
@@ -130,7 +135,7 @@ record RunConfig(DataSources.Name dataset, Shape imageShape, int batchSize, long
     if (clipWeights != null) {
       d = d.clipWeights(clipWeights);
     }
-    return Trainer.of(gan)
+    Trainer.Builder builder = Trainer.of(gan)
         .batchSize(batchSize)
         .seed(seed)
         .discriminatorOptimizer(d)
@@ -143,6 +148,10 @@ record RunConfig(DataSources.Name dataset, Shape imageShape, int batchSize, long
         .fakeBatches(fakeBatches)
         .threads(threads, 0)
         .precision(precision);
+    if (ema != null) {
+      builder.generatorEma(ema.decay(), ema.startStep());
+    }
+    return builder;
   }
 
   private GanLoss smoothedLoss() {

@@ -23,22 +23,48 @@ import java.util.OptionalLong;
 final class RunListeners {
   private RunListeners() {}
 
-  /** A progress bar with steps/s and ETA on a terminal; otherwise a line every {@code logEvery} steps and at the end. */
+  /**
+   * A progress bar with steps/s and ETA on a terminal; otherwise a line every {@code logEvery}
+   * steps and at the end. With a training-time budget, the bar and the ETA follow whichever of
+   * the steps and the budget ends first.
+   */
   static final class Progress implements TrainingListener {
     private final PrintStream out;
     private final boolean bar;
     private final long total;
     private final int logEvery;
+    private final java.time.Duration budget;
     private long start;
     private double rate = Double.NaN;
     private long lastDraw;
     private boolean drawn;
 
     Progress(PrintStream out, boolean bar, long total, int logEvery) {
+      this(out, bar, total, logEvery, null);
+    }
+
+    /** @param budget the run's training-time budget, or null */
+    Progress(PrintStream out, boolean bar, long total, int logEvery, java.time.Duration budget) {
       this.out = out;
       this.bar = bar;
       this.total = total;
       this.logEvery = logEvery;
+      this.budget = budget;
+    }
+
+    /** The fraction done and the seconds left: by steps, or by the budget if that ends first. */
+    private double[] left(Trainer trainer, StepMetrics m) {
+      double fraction = (double) m.step() / Math.max(1, total);
+      double seconds = (total - m.step()) / rate;
+      if (budget != null && trainer != null) {
+        double spent = trainer.trainingTime().toNanos() / 1e9;
+        double budgetSeconds = budget.toNanos() / 1e9;
+        if (budgetSeconds - spent < seconds || !Double.isFinite(seconds)) {
+          fraction = Math.min(1, spent / budgetSeconds);
+          seconds = Math.max(0, budgetSeconds - spent);
+        }
+      }
+      return new double[] {fraction, seconds};
     }
 
     @Override
@@ -56,15 +82,17 @@ final class RunListeners {
         lastDraw = now;
         drawn = true;
         int width = 30;
-        int filled = (int) (width * m.step() / Math.max(1, total));
-        out.print(String.format(Locale.ROOT, "\r[%s%s] %d/%d  %.2f steps/s  d_loss %.3f  g_loss %.3f  ETA %s ",
-            "#".repeat(filled), ".".repeat(width - filled), m.step(), total, rate, m.dLoss(), m.gLoss(),
-            eta((total - m.step()) / rate)));
+        double[] left = left(trainer, m);
+        int filled = (int) Math.min(width, Math.max(0, Math.round(width * left[0])));
+        String of = budget != null && total == Long.MAX_VALUE ? "" : "/" + total;
+        out.print(String.format(Locale.ROOT, "\r[%s%s] %d%s  %.2f steps/s  d_loss %.3f  g_loss %.3f  ETA %s ",
+            "#".repeat(filled), ".".repeat(width - filled), m.step(), of, rate, m.dLoss(), m.gLoss(),
+            eta(left[1])));
         out.flush();
       }
       if (!bar && m.finite() && (m.step() % logEvery == 0 || m.step() == total)) {
         out.println(Listeners.format(m).replaceFirst("[0-9.]+ steps/s$",
-            String.format(Locale.ROOT, "%.2f steps/s  ETA %s", rate, eta((total - m.step()) / rate))));
+            String.format(Locale.ROOT, "%.2f steps/s  ETA %s", rate, eta(left(trainer, m)[1]))));
       }
     }
 

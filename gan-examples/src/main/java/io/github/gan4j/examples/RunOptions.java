@@ -5,6 +5,7 @@ import io.github.gan4j.layers.Shape;
 import io.github.gan4j.recipe.DiscriminatorUpdate;
 import io.github.gan4j.recipe.FakeBatches;
 import io.github.gan4j.recipe.GanLoss;
+import io.github.gan4j.recipe.GeneratorEma;
 import io.github.gan4j.recipe.LearningRateSchedule;
 import io.github.gan4j.recipe.Precision;
 import io.github.gan4j.recipe.TrainingRecipe;
@@ -124,6 +125,11 @@ final class RunOptions {
           "warning (config.properties records precision.in-effect)"})
   Precision precision;
 
+  @Option(names = "--ema", paramLabel = "DECAY[:START]", converter = OptionTypes.Ema.class,
+      description = {"keep a moving average of G's weights (e.g. 0.999; from step START)",
+          "for samples, the export and evaluation"})
+  GeneratorEma ema;
+
   /**
    * The run's configuration: {@code --d-lr} and {@code --g-lr} default to {@code --lr}, a
    * folder's image size to {@value #DEFAULT_IMAGE_SIZE}.
@@ -150,6 +156,6 @@ final class RunOptions {
         imageSize != null ? imageSize : new OptionTypes.ImageSize().convert(DEFAULT_IMAGE_SIZE));
     return new RunConfig(dataset, shape, batchSize, seed, dLr != null ? dLr : lr, gLr != null ? gLr : lr, beta1, beta2,
         loss, labelSmoothing, gp, r1, r2, penaltyEvery, lrSchedule, init, clipWeights, dUpdate, dSteps, fakeBatches,
-        threads, precision);
+        threads, precision, ema);
   }
 }

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -54,6 +55,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", paramLabel = "N", converter = OptionTypes.PositiveLong.class,
         description = "total epochs of the run")
     Long epochs;
+
+    @Option(names = "--minutes", paramLabel = "M", converter = OptionTypes.PositiveFloat.class,
+        description = {"total training time of the run in minutes: the steps' own time,",
+            "without start-up, sample grids, evaluation or checkpoints; --steps",
+            "or --epochs, if given, bound it"})
+    Float minutes;
 
     @Option(names = "--out", paramLabel = "RUN_DIR", description = "run directory (default runs/DATASET)")
     Path out;
@@ -175,10 +182,15 @@ final class TrainCommand implements Callable<Integer> {
     Dataset data = DataSources.load(config.dataset(), output.dataDir, shape, out, interactive);
     long stepsPerEpoch = new BatchSchedule(data.size(), config.batchSize(), 0).batchesPerEpoch() / config.dSteps();
     long total = output.epochs != null ? output.epochs * Math.max(1, stepsPerEpoch)
-        : output.steps != null ? output.steps : 10_000;
+        : output.steps != null ? output.steps : output.minutes != null ? Long.MAX_VALUE : 10_000;
+    Duration budget = output.minutes == null ? null : Duration.ofNanos(Math.round(output.minutes * 60e9));
+    Steps length = budget == null ? Steps.until(total) : Steps.until(total).orTrainingTime(budget);
     // config.properties: the configuration, and facts of the run that are not options
     Map<String, String> facts = new LinkedHashMap<>();
-    facts.put("total-steps", String.valueOf(total));
+    facts.put("total-steps", total == Long.MAX_VALUE ? "unbounded" : String.valueOf(total));
+    if (output.minutes != null) {
+      facts.put("training-minutes", String.valueOf(output.minutes));
+    }
     facts.put("model.fingerprint", gan.fingerprint());
     writeConfig(run, config, facts);
 
@@ -200,12 +212,14 @@ final class TrainCommand implements Callable<Integer> {
           if (restoreFrom != null) {
             trainer.restore(restoreFrom);
             out.println((event != null ? "rolled back " + run.root() + " to step " : "resumed " + run.root()
-                + " at step ") + trainer.stepCount() + " of " + total);
+                + " at step ") + trainer.stepCount() + " of " + describe(total, budget) + " (" + minutes(trainer)
+                + " of training so far)");
           } else {
-            out.println("training " + gan + " on " + data.name() + " for " + total + " steps into " + run.root());
+            out.println("training " + gan + " on " + data.name() + " for " + describe(total, budget) + " into "
+                + run.root());
           }
           interrupt.watch(trainer);
-          RunListeners.Progress progress = new RunListeners.Progress(out, progressBar, total, logEvery);
+          RunListeners.Progress progress = new RunListeners.Progress(out, progressBar, total, logEvery, budget);
           RunListeners.Divergence divergence = new RunListeners.Divergence(err, progress, run);
           FitResult result;
           try (BufferedWriter metrics = run.openMetrics(trainer.stepCount())) {
@@ -218,7 +232,7 @@ final class TrainCommand implements Callable<Integer> {
                   precision.requested().shortName(), precision.precision().shortName(),
                   precision.reason().replace("\\", "\\\\").replace("\"", "\\\"")));
             }
-            result = trainer.fit(data, Steps.until(total),
+            result = trainer.fit(data, length,
                 progress,
                 divergence,
                 RunListeners.warnings(err, metrics, progress, warnPatience, sampleEvery),
@@ -277,6 +291,20 @@ final class TrainCommand implements Callable<Integer> {
     return saved;
   }
 
+  private static String describe(long total, Duration budget) {
+    String steps = total == Long.MAX_VALUE ? null : total + " steps";
+    if (budget == null) {
+      return steps;
+    }
+    String time = new java.math.BigDecimal(budget.toNanos() / 60e9).round(new java.math.MathContext(4))
+        .stripTrailingZeros().toPlainString() + " minutes of training";
+    return steps == null ? time : steps + " or " + time + ", whichever ends first";
+  }
+
+  private static String minutes(Trainer trainer) {
+    return String.format(Locale.ROOT, "%.2f min", trainer.trainingTime().toNanos() / 60e9);
+  }
+
   private static void writeConfig(RunDirectory run, RunConfig config, Map<String, String> facts) throws IOException {
     Properties p = config.toProperties();
     facts.forEach(p::setProperty);
@@ -285,7 +313,8 @@ final class TrainCommand implements Callable<Integer> {
 
   /** After a fit that did not diverge: the checkpoint is saved; export the generator unless stopped early. */
   private int finish(Trainer trainer, FitResult result, RunDirectory run) throws IOException {
-    if (!result.completed()) {
+    boolean outOfTime = result.reason() == FitResult.Reason.TRAINING_TIME_REACHED;
+    if (!result.completed() && !outOfTime) {
       out.println("stopped at step " + trainer.stepCount() + "; checkpoint saved. Continue with the same command"
           + " plus --resume.");
       return 130;
@@ -295,8 +324,9 @@ final class TrainCommand implements Callable<Integer> {
     trainer.exportGenerator(tmp);
     RunDirectory.deleteRecursively(run.generator());
     Files.move(tmp, run.generator());
-    out.println("done: " + trainer.stepCount() + " steps; samples in " + run.samples() + ", generator in "
-        + run.generator());
+    out.println("done: " + trainer.stepCount() + " steps" + (outOfTime ? " (the training-time budget, "
+        + minutes(trainer) + ", is used up; a larger --minutes with --resume continues)" : "") + "; samples in "
+        + run.samples() + ", generator in " + run.generator());
     return 0;
   }
 

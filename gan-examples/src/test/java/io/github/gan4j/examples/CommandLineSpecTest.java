@@ -8,6 +8,7 @@ import io.github.gan4j.layers.Shape;
 import io.github.gan4j.recipe.DiscriminatorUpdate;
 import io.github.gan4j.recipe.FakeBatches;
 import io.github.gan4j.recipe.GanLoss;
+import io.github.gan4j.recipe.GeneratorEma;
 import io.github.gan4j.recipe.LearningRateSchedule;
 import io.github.gan4j.recipe.Precision;
 import java.io.ByteArrayOutputStream;
@@ -59,7 +60,7 @@ class CommandLineSpecTest {
       "--loss", "minimax", "--label-smoothing", "0.1", "--gp", "10", "--r1", "0.5", "--r2", "2",
       "--penalty-every", "4", "--lr-schedule", "cosine:600:0.1,warmup:20", "--init", "normal:0.02",
       "--clip-weights", "0.01", "--d-update", "combined", "--d-steps", "5", "--fake-batches", "training",
-      "--threads", "2", "--precision", "bf16");
+      "--threads", "2", "--precision", "bf16", "--ema", "0.999:100");
 
   static RunConfig parse(List<String> args) {
     RunOptions options = new RunOptions();
@@ -170,7 +171,7 @@ class CommandLineSpecTest {
     assertThat(given).isEqualTo(new RunConfig(DataSources.Name.FOLDER, Shape.of(64, 48, 1), 7, -3, 0.002f, 3e-4f,
         0.5f, 0.9f, GanLoss.minimax(), 0.1f, 10f, 0.5f, 2f, 4, LearningRateSchedule.cosine(600, 0.1f).withWarmup(20),
         Initializer.normal(0.02f), 0.01f, DiscriminatorUpdate.COMBINED_BATCH, 5, FakeBatches.TRAINING_MODE, 2,
-        Precision.MIXED_BFLOAT16));
+        Precision.MIXED_BFLOAT16, new GeneratorEma(0.999f, 100)));
     Set<String> recorded = given.values().keySet();
     for (OptionSpec option : model.getCommandSpec().options()) {
       if (!option.longestName().equals("--lr")) {
@@ -186,13 +187,24 @@ class CommandLineSpecTest {
     // the command line's own forms, as runs before the typed options wrote them
     assertThat(dir.resolve(RunDirectory.CONFIG)).content().contains("dataset=folder", "image-size=64x48x1", "seed=-3",
         "d-lr=0.002", "g-lr=3.0E-4", "loss=minimax", "gp=10.0", "lr-schedule=cosine\\:600\\:0.1,warmup\\:20",
-        "init=normal\\:0.02", "d-update=combined", "fake-batches=training", "precision=bf16");
+        "init=normal\\:0.02", "d-update=combined", "fake-batches=training", "precision=bf16", "ema=0.999\\:100");
 
     RunConfig defaults = parse(List.of("--lr", "2e-4"));
     assertThat(defaults.dLr()).isEqualTo(2e-4f);
     assertThat(defaults.gLr()).isEqualTo(2e-4f);
-    assertThat(defaults.values()).doesNotContainKeys("image-size", "gp", "r1", "r2", "clip-weights");
+    assertThat(defaults.values()).doesNotContainKeys("image-size", "gp", "r1", "r2", "clip-weights", "ema");
     assertThat(RunConfig.read(defaults.toProperties(), dir)).isEqualTo(defaults);
+  }
+
+  @Test
+  void ema_takesADecayAndAnOptionalStart_andRefusesOthersNamingTheOption() {
+    assertThat(parse(List.of("--ema", "0.99")).ema()).isEqualTo(new GeneratorEma(0.99f, 0));
+    assertThat(parse(List.of("--ema", "0.999:1000")).ema()).isEqualTo(new GeneratorEma(0.999f, 1000));
+    assertThat(parse(List.of()).ema()).isNull();
+    for (String bad : List.of("1", "0", "x", "0.9:-1", "0.9:1:2", "0.9:")) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> parse(List.of("--ema", bad)))
+          .hasMessageContaining("--ema").hasMessageContaining("DECAY or DECAY:START_STEP").hasMessageContaining(bad);
+    }
   }
 
   @Test

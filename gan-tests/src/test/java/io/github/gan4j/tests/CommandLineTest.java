@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.gan4j.examples.Main;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import io.github.gan4j.train.Checkpoints;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -120,6 +121,27 @@ class CommandLineTest {
     assertThat(o.out()).contains("Total params: 2,313,859", "Non-trainable params: 896", "Total params: 374,913",
         "0.717 GFLOP per image");
     assertThat(run("summary", "--dataset", "fashion-mnist").out()).contains("(None, 28, 28, 1)");
+  }
+
+  @Test
+  void minutes_isATrainingTimeBudget_theRunEndsExported_andResumeWithMoreMinutesContinues(@TempDir Path dir)
+      throws IOException {
+    Path runDir = dir.resolve("timed");
+    Outcome o = run(train(runDir, 100_000, "--minutes", "0.01", "--ema", "0.9"));
+    assertThat(o.status()).as(o.err()).isZero();
+    assertThat(o.out()).contains("0.01 minutes of training").contains("the training-time budget");
+    assertThat(runDir.resolve("config.properties")).content().contains("training-minutes=0.01", "ema=0.9");
+    assertThat(runDir.resolve("generator/gan4j-export.properties")).content()
+        .contains("generator.weights=ema(decay\\=0.9, start\\=0)");
+    List<Path> saved = Checkpoints.list(runDir.resolve("checkpoints"));
+    long first = Checkpoints.stepOf(saved.get(saved.size() - 1));
+    assertThat(first).isPositive().isLessThan(100_000);
+
+    Outcome more = run(train(runDir, 100_000, "--minutes", "0.02", "--resume"));
+    assertThat(more.status()).as(more.err()).isZero();
+    assertThat(more.out()).contains("resumed").contains("of training so far");
+    List<Path> after = Checkpoints.list(runDir.resolve("checkpoints"));
+    assertThat(Checkpoints.stepOf(after.get(after.size() - 1))).isGreaterThan(first);
   }
 
   @Test

@@ -69,8 +69,11 @@ final class GraphSession implements AutoCloseable {
         .build();
   }
 
-  /** Runs a step target once; {@code trace}, when not null, receives TensorFlow's full trace. */
-  StepResult run(StepAssembly.Target target, List<Feed> feeds, Consumer<RunMetadata> trace) {
+  /**
+   * Runs a step target once; {@code trace}, when not null, receives TensorFlow's full trace;
+   * with {@code gradients}, the target's gradients are fetched too (the same run, the same updates).
+   */
+  StepResult run(StepAssembly.Target target, List<Feed> feeds, Consumer<RunMetadata> trace, boolean gradients) {
     List<Tensor> tensors = new ArrayList<>();
     try {
       Session.Runner runner = session.runner().addTarget(target.done());
@@ -89,6 +92,10 @@ final class GraphSession implements AutoCloseable {
           fetched.add(fetch);
         }
       }
+      int firstGradient = fetched.size();
+      if (gradients) {
+        fetched.addAll(target.gradients().values());
+      }
       fetched.forEach(runner::fetch);
       if (trace != null) {
         runner.setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
@@ -103,7 +110,15 @@ final class GraphSession implements AutoCloseable {
           values[slot] = optional[slot] == null ? Float.NaN : ((TFloat32) result.get(i++)).getFloat();
         }
         boolean finite = Float.isFinite(((TFloat32) result.get(0)).getFloat());
-        return new StepResult(values[0], values[1], values[2], values[3], values[4], values[5], finite);
+        Map<String, float[]> gradientValues = new LinkedHashMap<>();
+        if (gradients) {
+          int g = firstGradient;
+          for (String name : target.gradients().keySet()) {
+            gradientValues.put(name, toArray((TFloat32) result.get(g++)));
+          }
+        }
+        return new StepResult(values[0], values[1], values[2], values[3], values[4], values[5], finite,
+            gradientValues);
       }
     } finally {
       tensors.forEach(Tensor::close);
@@ -128,7 +143,7 @@ final class GraphSession implements AutoCloseable {
           acc[1]++;
         }
       }
-    });
+    }, false);
     List<Map.Entry<String, long[]>> sorted = new ArrayList<>(byType.entrySet());
     sorted.sort((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]));
     Map<String, long[]> out = new LinkedHashMap<>();
@@ -151,16 +166,19 @@ final class GraphSession implements AutoCloseable {
       Operand<TFloat32> output) {
     try (TFloat32 in = TFloat32.tensorOf(shape, DataBuffers.of(values, true, false));
         Result result = session.runner().feed(input, in).fetch(output).run()) {
-      TFloat32 t = (TFloat32) result.get(0);
-      float[] out = new float[(int) t.size()];
-      t.copyTo(DataBuffers.of(out, false, false));
-      return out;
+      return toArray((TFloat32) result.get(0));
     }
   }
 
   /** Runs {@code op} once, fetching nothing. */
   void run(Op op) {
     session.runner().addTarget(op).run().close();
+  }
+
+  private static float[] toArray(TFloat32 t) {
+    float[] out = new float[Math.toIntExact(t.size())];
+    t.copyTo(DataBuffers.of(out, false, false));
+    return out;
   }
 
   /** The value of an int64 scalar variable. */

@@ -99,9 +99,12 @@ final class OptimizerLowering {
    * read by {@code pass}. Every apply waits for every gradient of the update, so no
    * gradient can read a weight that another apply already changed.
    *
+   * @param gradients when not null, receives the update's gradients, one per trainable
+   *     variable in {@link NetworkLowering#trainable()} order (for reading them, never applied twice)
    * @return an op that completes when the update (and {@code extra}) is done
    */
-  Op update(org.tensorflow.Graph graph, NetworkLowering.Pass pass, Operand<TFloat32> loss, List<Op> extra) {
+  Op update(org.tensorflow.Graph graph, NetworkLowering.Pass pass, Operand<TFloat32> loss, List<Op> extra,
+      List<Operand<TFloat32>> gradients) {
     List<String> names = network.trainable();
     Output<?>[] xs = new Output<?>[names.size()];
     for (int i = 0; i < xs.length; i++) {
@@ -112,6 +115,13 @@ final class OptimizerLowering {
       xs[i] = read.asOutput();
     }
     Output<?>[] grads = graph.addGradients(loss.asOutput(), xs);
+    if (gradients != null) {
+      for (Output<?> g : grads) {
+        @SuppressWarnings("unchecked")
+        Operand<TFloat32> gradient = (Operand<TFloat32>) g;
+        gradients.add(gradient);
+      }
+    }
     List<Op> gradOps = new ArrayList<>(List.of(grads));
     Ops tf = pass.tf.withControlDependencies(gradOps);
     Operand<TFloat32> lr = learningRate(tf);

@@ -6,7 +6,9 @@ import io.github.gan4j.recipe.FakeBatches;
 import io.github.gan4j.recipe.RandomStream;
 import io.github.gan4j.recipe.TrainingRecipe;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Op;
@@ -28,10 +30,16 @@ final class StepAssembly {
   /**
    * The ops of one step target; the losses and scores a phase does not compute are null, and
    * so is {@code penalty} when the target applies no gradient penalty.
+   *
+   * <p>{@code gradients} maps each trainable variable of the networks the target updates to the
+   * gradient its update applies: the generator's update, and the discriminator's last phase
+   * (its real and fake updates' gradients summed when they are separate), each read through an
+   * identity op that only a fetch runs, so fetching them changes no update (tested, also under
+   * bfloat16 mixed precision).
    */
   record Target(Op done, Operand<TFloat32> dLoss, Operand<TFloat32> gLoss, Operand<TFloat32> dReal,
       Operand<TFloat32> dFake, Operand<TFloat32> dFakeInDUpdate, Operand<TFloat32> penalty,
-      Operand<TFloat32> weightNorm) {}
+      Operand<TFloat32> weightNorm, Map<String, Operand<TFloat32>> gradients) {}
 
   private final Graph graph;
   private final Ops tf;
@@ -81,11 +89,16 @@ final class StepAssembly {
     List<Operand<TFloat32>> dReals = new ArrayList<>();
     List<Operand<TFloat32>> dFakes = new ArrayList<>();
     List<Operand<TFloat32>> dPenalties = new ArrayList<>();
+    Map<String, Operand<TFloat32>> gradients = new LinkedHashMap<>();
     if (trainD) {
       for (int j = 0; j < k; j++) {
-        Op done = discriminatorPhase(phase(scope, "d" + j, after), keys, j, penaltySet, dLosses, dReals, dFakes,
-            dPenalties);
+        Ops phase = phase(scope, "d" + j, after);
+        List<List<Operand<TFloat32>>> updates = new ArrayList<>();
+        Op done = discriminatorPhase(phase, keys, j, penaltySet, dLosses, dReals, dFakes, dPenalties, updates);
         after = List.of(done);
+        if (j == k - 1) {
+          gradients.putAll(summed(phase.withSubScope("gradients"), discriminator, updates));
+        }
       }
     }
     Operand<TFloat32> gLoss = null;
@@ -102,14 +115,38 @@ final class StepAssembly {
       gLoss = loss.generator(phase, fakeOutputs);
       // what D, after this step's D updates, makes of the very fakes G learns from
       gFakeScore = loss.score(phase, fakeOutputs);
-      after = List.of(generatorOptimizer.update(graph, gPass, gLoss, gPass.statUpdates));
+      List<Operand<TFloat32>> gGradients = new ArrayList<>();
+      after = List.of(generatorOptimizer.update(graph, gPass, gLoss, gPass.statUpdates, gGradients));
+      gradients.putAll(summed(phase.withSubScope("gradients"), generator, List.of(gGradients)));
       if (ema != null) {
         after = List.of(ema.update(phase.withControlDependencies(after), stepCounter));
       }
     }
     Op done = scope.withControlDependencies(after).withName("done").assignAdd(stepCounter, scope.constant(1L));
     return new Target(done, average(scope, dLosses), gLoss, average(scope, dReals), gFakeScore,
-        average(scope, dFakes), average(scope, dPenalties), weightNorm(scope.withControlDependencies(List.of(done))));
+        average(scope, dFakes), average(scope, dPenalties), weightNorm(scope.withControlDependencies(List.of(done))),
+        gradients);
+  }
+
+  /**
+   * The gradients of a network's updates by variable name: one update's, or the sum of several,
+   * per variable, read through an identity op (built under {@code tf}; nothing but a fetch runs
+   * them). The gradient ops themselves are never fetched: grappler keeps a fetched op as it is,
+   * so fetching one directly would stop automatic mixed precision from converting it and
+   * change the update.
+   */
+  private static Map<String, Operand<TFloat32>> summed(Ops tf, NetworkLowering network,
+      List<List<Operand<TFloat32>>> updates) {
+    Map<String, Operand<TFloat32>> out = new LinkedHashMap<>();
+    List<String> names = network.trainable();
+    for (int i = 0; i < names.size(); i++) {
+      Operand<TFloat32> sum = null;
+      for (List<Operand<TFloat32>> update : updates) {
+        sum = sum == null ? update.get(i) : tf.math.add(sum, update.get(i));
+      }
+      out.put(names.get(i), tf.identity(sum));
+    }
+    return out;
   }
 
   private static Ops phase(Ops scope, String name, List<Op> after) {
@@ -120,11 +157,11 @@ final class StepAssembly {
    * D's update {@code j}: on the real and the fake batch, separately or combined. Gradient
    * penalties join the loss of the update they belong to (see {@link PenaltyLowering}); D's
    * reported loss excludes them, the sum of the penalties applied is collected in
-   * {@code penaltyValues}.
+   * {@code penaltyValues}; the gradients of each of its updates are added to {@code updates}.
    */
   private Op discriminatorPhase(Ops phase, RandomKeys keys, int j, int penaltySet,
       List<Operand<TFloat32>> losses, List<Operand<TFloat32>> reals, List<Operand<TFloat32>> fakes,
-      List<Operand<TFloat32>> penaltyValues) {
+      List<Operand<TFloat32>> penaltyValues, List<List<Operand<TFloat32>>> updates) {
     int b = recipe.batchSize();
     Shape image = recipe.gan().imageShape();
     int[] begin = new int[image.rank() + 1];
@@ -155,7 +192,8 @@ final class StepAssembly {
       if (penalty != null) {
         penaltyValues.add(penalty);
       }
-      return discriminatorOptimizer.update(graph, dPass, sum(phase, combined, penalty), dPass.statUpdates);
+      return discriminatorOptimizer.update(graph, dPass, sum(phase, combined, penalty), dPass.statUpdates,
+          gradientsOf(updates));
     }
     NetworkLowering.Pass realPass = new NetworkLowering.Pass(phase, training, keys,
         RandomStream.discriminatorRealDropout(j));
@@ -163,7 +201,7 @@ final class StepAssembly {
     Operand<TFloat32> realLoss = loss.discriminatorReal(phase, realLogits);
     Operand<TFloat32> realPenalty = penalties.onRealBatch(phase, penaltySet, real, realLogits);
     Op realDone = discriminatorOptimizer.update(graph, realPass, sum(phase, realLoss, realPenalty),
-        realPass.statUpdates);
+        realPass.statUpdates, gradientsOf(updates));
     Ops second = phase.withControlDependencies(List.of(realDone));
     NetworkLowering.Pass fakePass = new NetworkLowering.Pass(second, training, keys,
         RandomStream.discriminatorFakeDropout(j));
@@ -178,7 +216,15 @@ final class StepAssembly {
     if (penalty != null) {
       penaltyValues.add(penalty);
     }
-    return discriminatorOptimizer.update(graph, fakePass, sum(phase, fakeLoss, fakePenalty), fakePass.statUpdates);
+    return discriminatorOptimizer.update(graph, fakePass, sum(phase, fakeLoss, fakePenalty), fakePass.statUpdates,
+        gradientsOf(updates));
+  }
+
+  /** A new list for one update's gradients, added to {@code updates}. */
+  private static List<Operand<TFloat32>> gradientsOf(List<List<Operand<TFloat32>>> updates) {
+    List<Operand<TFloat32>> gradients = new ArrayList<>();
+    updates.add(gradients);
+    return gradients;
   }
 
   /** {@code a + b}, where a null operand counts as absent (null if both are). */

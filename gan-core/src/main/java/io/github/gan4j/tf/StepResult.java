@@ -13,6 +13,8 @@ package io.github.gan4j.tf;
  * @param penalty the gradient penalties D's updates added to their losses (summed over the
  *     penalties, averaged over the updates); NaN when the step applied none
  * @param weightsFinite whether every weight of both networks is finite after the step
+ * @param gradients when asked for, the gradient each trainable variable's update applied, by
+ *     variable name (see {@code StepAssembly.Target}); otherwise empty
  */
 public record StepResult(float dLoss, float gLoss, float dReal, float dFake, float dFakeInDUpdate, float penalty,
-    boolean weightsFinite) {}
+    boolean weightsFinite, java.util.Map<String, float[]> gradients) {}

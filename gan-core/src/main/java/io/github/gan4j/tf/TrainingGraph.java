@@ -165,10 +165,12 @@ public final class TrainingGraph implements AutoCloseable {
    * @param real {@code k * batchSize} images, NHWC
    * @param noise one batch of latent vectors per {@link #fedNoiseStreams()} when
    *     {@link #feedsNoise()}, else null
+   * @param gradients whether to return the gradients the step's updates apply (fetched from the
+   *     same run: the updates are the same with or without)
    */
-  public StepResult step(float[] real, float[] noise) {
+  public StepResult step(float[] real, float[] noise, boolean gradients) {
     checkOpen();
-    return counted(session.run(fullSteps.get(penalties.activeAt(step)), feeds(real, noise), null));
+    return counted(session.run(fullSteps.get(penalties.activeAt(step)), feeds(real, noise), null, gradients));
   }
 
   private StepResult counted(StepResult result) {
@@ -176,16 +178,17 @@ public final class TrainingGraph implements AutoCloseable {
     return result;
   }
 
-  /** Runs k discriminator updates only; the generator's loss of the result is NaN. */
-  public StepResult discriminatorStep(float[] real, float[] noise) {
+  /** Runs k discriminator updates only; the generator's loss of the result is NaN. See {@link #step}. */
+  public StepResult discriminatorStep(float[] real, float[] noise, boolean gradients) {
     checkOpen();
-    return counted(session.run(discriminatorOnly.get(penalties.activeAt(step)), feeds(real, noise), null));
+    return counted(session.run(discriminatorOnly.get(penalties.activeAt(step)), feeds(real, noise), null,
+        gradients));
   }
 
-  /** Runs one generator update only; only the generator's loss of the result is a number. */
-  public StepResult generatorStep(float[] noise) {
+  /** Runs one generator update only; only the generator's loss of the result is a number. See {@link #step}. */
+  public StepResult generatorStep(float[] noise, boolean gradients) {
     checkOpen();
-    return counted(session.run(generatorOnly, feeds(null, noise), null));
+    return counted(session.run(generatorOnly, feeds(null, noise), null, gradients));
   }
 
   /**
@@ -232,6 +235,18 @@ public final class TrainingGraph implements AutoCloseable {
    */
   public long step() {
     return step;
+  }
+
+  /**
+   * Current values of both networks' variables (weights and BatchNorm statistics, not the
+   * optimizers' state), by name.
+   */
+  public Map<String, float[]> networkVariableValues() {
+    checkOpen();
+    List<Variable<?>> vars = new ArrayList<>();
+    vars.addAll(generator.variables().values());
+    vars.addAll(discriminator.variables().values());
+    return session.values(vars);
   }
 
   /** Current values of all float variables (weights, BatchNorm statistics, optimizer slots), by name. */

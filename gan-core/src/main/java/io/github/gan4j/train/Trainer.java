@@ -30,6 +30,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.LongPredicate;
 
 /**
  * Trains a {@link Gan} with the frozen-discriminator procedure on a TensorFlow graph:
@@ -77,6 +78,12 @@ public final class Trainer implements AutoCloseable {
   private boolean stopByListener;
   private boolean fitFailed;
   private long trainingNanos;
+  /** Run before {@link #save} writes anything: listeners that must be durable with every checkpoint (TensorBoard). */
+  private final List<Runnable> beforeSave = new ArrayList<>();
+  /** Steps (numbered as {@link StepMetrics#step()}) whose gradients listeners want. */
+  private final List<LongPredicate> gradientRequests = new ArrayList<>();
+  private StepMetrics lastMetrics;
+  private Map<String, float[]> lastGradients = Map.of();
 
   private Trainer(TrainingRecipe recipe) {
     this.gan = recipe.gan();
@@ -265,7 +272,7 @@ public final class Trainer implements AutoCloseable {
     long start = System.nanoTime();
     fillReal(dataset);
     fillNoise(true, true);
-    StepResult r = graph.step(realBuffer, noiseBuffer);
+    StepResult r = graph.step(realBuffer, noiseBuffer, gradientsWanted());
     return metrics(r, start);
   }
 
@@ -289,7 +296,7 @@ public final class Trainer implements AutoCloseable {
     long start = System.nanoTime();
     fillReal(dataset);
     fillNoise(true, false);
-    StepResult r = graph.discriminatorStep(realBuffer, noiseBuffer);
+    StepResult r = graph.discriminatorStep(realBuffer, noiseBuffer, gradientsWanted());
     return metrics(r, start);
   }
 
@@ -301,15 +308,71 @@ public final class Trainer implements AutoCloseable {
   public StepMetrics generatorStep() {
     long start = System.nanoTime();
     fillNoise(false, true);
-    StepResult r = graph.generatorStep(noiseBuffer);
+    StepResult r = graph.generatorStep(noiseBuffer, gradientsWanted());
     return metrics(r, start);
   }
 
   private StepMetrics metrics(StepResult r, long start) {
     long nanos = System.nanoTime() - start;
     trainingNanos += nanos;
-    return new StepMetrics(stepCount(), r.dLoss(), r.gLoss(), r.dReal(), r.dFake(), r.dFakeInDUpdate(), r.penalty(),
-        nanos, r.weightsFinite());
+    lastMetrics = new StepMetrics(stepCount(), r.dLoss(), r.gLoss(), r.dReal(), r.dFake(), r.dFakeInDUpdate(),
+        r.penalty(), nanos, r.weightsFinite());
+    lastGradients = r.gradients();
+    return lastMetrics;
+  }
+
+  /** Whether a listener wants the gradients of the step about to run. */
+  private boolean gradientsWanted() {
+    long next = stepCount() + 1;
+    for (LongPredicate p : gradientRequests) {
+      if (p.test(next)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Asks for the gradients of every step (numbered as {@link StepMetrics#step()}) {@code steps}
+   * accepts, until {@link #removeGradientRequest}: those steps fetch them from the same run
+   * (their updates are bit-identical to a run that does not), and {@link #lastGradients()}
+   * returns them after the step.
+   */
+  void requestGradients(LongPredicate steps) {
+    gradientRequests.add(Objects.requireNonNull(steps, "steps"));
+  }
+
+  void removeGradientRequest(LongPredicate steps) {
+    gradientRequests.remove(steps);
+  }
+
+  /**
+   * The gradients the last step's updates applied, by variable name ({@code generator/dense/kernel}):
+   * the generator's update, and the discriminator's last update phase (the real and the fake
+   * update summed when separate); empty unless the step was one a {@link #requestGradients}
+   * asked for.
+   */
+  Map<String, float[]> lastGradients() {
+    return lastGradients;
+  }
+
+  /** The metrics of the last step run, or null before the first. */
+  StepMetrics lastMetrics() {
+    return lastMetrics;
+  }
+
+  /** Runs {@code action} at the start of every {@link #save} until {@link #removeBeforeSave}. */
+  void beforeSave(Runnable action) {
+    beforeSave.add(Objects.requireNonNull(action, "action"));
+  }
+
+  void removeBeforeSave(Runnable action) {
+    beforeSave.remove(action);
+  }
+
+  /** Both networks' variables (weights and BatchNorm statistics, no optimizer state), by name. */
+  Map<String, float[]> networkVariables() {
+    return graph.networkVariableValues();
   }
 
   private void checkDataset(Dataset dataset) {
@@ -474,11 +537,15 @@ public final class Trainer implements AutoCloseable {
    * <p>Atomic: everything is written to a temporary sibling directory that is renamed to
    * {@code dir} only when complete, so a crash while saving leaves either the previous
    * checkpoint or the new one, never a mixture. An existing checkpoint in {@code dir} is
-   * replaced.
+   * replaced. During {@link #fit}, a {@code TensorBoard} listener first writes and flushes the
+   * current step's events, so that they are on disk with every checkpoint.
    *
    * @throws UncheckedIOException if the directory cannot be written
    */
   public void save(Path dir) {
+    for (Runnable action : List.copyOf(beforeSave)) {
+      action.run();
+    }
     CheckpointFormat.write(dir, recipe, stepCount(), trainingNanos, graph::save);
   }
 

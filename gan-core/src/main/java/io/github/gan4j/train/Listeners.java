@@ -47,6 +47,24 @@ public final class Listeners {
     }
   }
 
+  /**
+   * Writes TensorBoard event files into {@code dir}: losses, D's outputs or critic scores,
+   * penalties, learning rates and steps/s every step, the sample grid and histograms of weights
+   * and gradients every 1000 steps ({@link TensorBoard.Options#defaults()}); see
+   * {@link TensorBoard} for the tags. A resumed run continues the directory's event stream. View
+   * with {@code tensorboard --logdir DIR_OR_PARENT}. The listener opens its writer at each
+   * {@code fit}'s start and closes it at the end; to add scalars of your own (an evaluator's
+   * metrics), use a {@link TensorBoard} and its {@link TensorBoard#listener()} instead.
+   */
+  public static TrainingListener tensorBoard(Path dir) {
+    return tensorBoard(dir, TensorBoard.Options.defaults());
+  }
+
+  /** As {@link #tensorBoard(Path)}, writing as often as {@code options} says. */
+  public static TrainingListener tensorBoard(Path dir, TensorBoard.Options options) {
+    return TensorBoard.ownedListener(dir, options);
+  }
+
   /** Every {@code every} steps, prints one line of metrics to {@code out}. */
   public static TrainingListener log(PrintStream out, int every) {
     if (every <= 0) {
@@ -189,8 +207,8 @@ public final class Listeners {
     return Float.isFinite(f) ? Float.toString(f) : "null";
   }
 
-  /** The moving average of {@link #jsonLines}. */
-  private static final class StepRate {
+  /** The moving average of {@link #jsonLines} (and of {@link TensorBoard}'s {@code speed/steps_per_s}). */
+  static final class StepRate {
     private long start;
     private double rate = Double.NaN;
 

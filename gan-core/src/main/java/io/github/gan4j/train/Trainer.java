@@ -537,7 +537,7 @@ public final class Trainer implements AutoCloseable {
    * <p>Atomic: everything is written to a temporary sibling directory that is renamed to
    * {@code dir} only when complete, so a crash while saving leaves either the previous
    * checkpoint or the new one, never a mixture. An existing checkpoint in {@code dir} is
-   * replaced. During {@link #fit}, a {@code TensorBoard} listener first writes and flushes the
+   * replaced. During {@link #fit}, a {@link TensorBoard} listener first writes and flushes the
    * current step's events, so that they are on disk with every checkpoint.
    *
    * @throws UncheckedIOException if the directory cannot be written

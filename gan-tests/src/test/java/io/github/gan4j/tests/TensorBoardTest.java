@@ -245,6 +245,11 @@ class TensorBoardTest {
     }
 
     @Test
+    void histogramsOfWeightsAndGradients_changeNoVariable_withGeneratorEma() {
+      assertSameBits(b -> b.generatorEma(0.9f));
+    }
+
+    @Test
     void histogramsOfWeightsAndGradients_changeNoVariable_inMixedBfloat16() {
       assertSameBits(b -> b.precision(io.github.gan4j.recipe.Precision.MIXED_BFLOAT16));
     }

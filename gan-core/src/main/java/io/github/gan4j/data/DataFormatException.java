@@ -4,8 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * A dataset file is not in the expected format: names the file, the byte offset, what was
- * expected vs found, and what to do.
+ * A data file (a dataset's, or a TensorBoard event file read by
+ * {@code io.github.gan4j.train.EventFiles}) is not in the expected format: names the file, the
+ * byte offset, what was expected vs found, and what to do.
  */
 public final class DataFormatException extends IOException {
   private final Path file;

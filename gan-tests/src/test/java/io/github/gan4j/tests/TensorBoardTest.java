@@ -419,6 +419,34 @@ class TensorBoardTest {
     }
   }
 
+  @Nested
+  class ReadmeSnippet {
+    @Test
+    void readmeTensorBoard_isThisCompiledCode() throws IOException {
+      ReadmeTest.assertReadmeShows("gan-tests/src/test/java/io/github/gan4j/tests/TensorBoardTest.java",
+          "TENSORBOARD", 6);
+      io.github.gan4j.Gan gan = Fixtures.tiny();
+      Dataset images = data;
+      Path run = dir.resolve("runs").resolve("example");
+      int steps = 4;
+      double fid = 31.4;
+      // BEGIN README TENSORBOARD
+      try (Trainer trainer = Trainer.of(gan).build();
+          TensorBoard board = TensorBoard.open(run.resolve("tensorboard"))) {
+        trainer.fit(images, Steps.of(steps), board.listener(),
+            Listeners.checkpoints(run.resolve("checkpoints"), 1_000, 3));
+        board.scalars(trainer.stepCount(), Map.of("eval/fid", fid));   // your own scalars, at their step
+      }
+      for (EventFiles.Entry e : EventFiles.read(run.resolve("tensorboard"))) {
+        if (e instanceof EventFiles.Scalar s && s.tag().equals("losses/g_loss")) {
+          System.out.println(s.step() + " " + s.value());
+        }
+      }
+      // END README TENSORBOARD
+      assertThat(scalars(run.resolve("tensorboard")).get("eval/fid")).containsOnlyKeys(4L);
+    }
+  }
+
   private static double min(float[] v) {
     float m = Float.POSITIVE_INFINITY;
     for (float x : v) {

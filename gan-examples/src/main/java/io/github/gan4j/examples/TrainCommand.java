@@ -10,6 +10,8 @@ import io.github.gan4j.train.Checkpoints;
 import io.github.gan4j.train.FitResult;
 import io.github.gan4j.train.Listeners;
 import io.github.gan4j.train.Steps;
+import io.github.gan4j.train.TensorBoard;
+import io.github.gan4j.train.TrainingListener;
 import io.github.gan4j.train.Trainer;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -17,6 +19,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -86,6 +89,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--no-progress", description = "plain log lines even on a terminal")
     boolean noProgress;
+
+    @Option(names = "--no-tensorboard", description = "no TensorBoard event files (default: RUN_DIR/tensorboard)")
+    boolean noTensorBoard;
   }
 
   /** What to do when training goes wrong. */
@@ -202,7 +208,9 @@ final class TrainCommand implements Callable<Integer> {
     String event = null;
     int rollbacks = 0;
     // fit runs the steps; this loop only starts a new trainer after a rollback
-    try (Interrupt interrupt = Interrupt.install()) {
+    try (Interrupt interrupt = Interrupt.install();
+        TensorBoard board = output.noTensorBoard ? null : TensorBoard.open(run.root().resolve("tensorboard"),
+            TensorBoard.Options.defaults().imagesEvery(sampleEvery).histogramsEvery(sampleEvery))) {
       while (true) {
         try (Trainer trainer = config.trainer(gan).build()) {
           // decided by the machine this trainer runs on, so written again at every start
@@ -232,13 +240,17 @@ final class TrainCommand implements Callable<Integer> {
                   precision.requested().shortName(), precision.precision().shortName(),
                   precision.reason().replace("\\", "\\\\").replace("\"", "\\\"")));
             }
-            result = trainer.fit(data, length,
+            List<TrainingListener> listeners = new ArrayList<>(List.of(
                 progress,
                 divergence,
                 RunListeners.warnings(err, metrics, progress, warnPatience, sampleEvery),
                 Listeners.jsonLines(metrics, logEvery),
                 RunListeners.samples(run, sampleEvery, total),
-                Listeners.checkpoints(run.checkpoints(), checkpointEvery, keep));
+                Listeners.checkpoints(run.checkpoints(), checkpointEvery, keep)));
+            if (board != null) {
+              listeners.add(board.listener());
+            }
+            result = trainer.fit(data, length, listeners.toArray(TrainingListener[]::new));
           }
           if (divergence.divergedAt().isEmpty()) {
             return finish(trainer, result, run);

@@ -6,6 +6,7 @@ import io.github.gan4j.examples.Main;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import io.github.gan4j.train.Checkpoints;
+import io.github.gan4j.train.EventFiles;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -127,8 +128,9 @@ class CommandLineTest {
   void minutes_isATrainingTimeBudget_theRunEndsExported_andResumeWithMoreMinutesContinues(@TempDir Path dir)
       throws IOException {
     Path runDir = dir.resolve("timed");
-    Outcome o = run(train(runDir, 100_000, "--minutes", "0.01", "--ema", "0.9"));
+    Outcome o = run(train(runDir, 100_000, "--minutes", "0.01", "--ema", "0.9", "--no-tensorboard"));
     assertThat(o.status()).as(o.err()).isZero();
+    assertThat(runDir.resolve("tensorboard")).doesNotExist();
     assertThat(o.out()).contains("0.01 minutes of training").contains("the training-time budget");
     assertThat(runDir.resolve("config.properties")).content().contains("training-minutes=0.01", "ema=0.9");
     assertThat(runDir.resolve("generator/gan4j-export.properties")).content()
@@ -159,6 +161,11 @@ class CommandLineTest {
     assertThat(ImageIO.read(runDir.resolve("samples/step-000006.png").toFile()).getWidth()).isEqualTo(5 * 112 + 6 * 4);
     assertThat(runDir.resolve("checkpoints/step-000006/gan4j-checkpoint.properties")).exists();
     assertThat(runDir.resolve("generator/saved_model.pb")).exists();
+    // TensorBoard by default: every step's losses, the grid at each sample step
+    List<EventFiles.Scalar> losses = EventFiles.read(runDir.resolve("tensorboard")).stream()
+        .filter(e -> e instanceof EventFiles.Scalar s && s.tag().equals("losses/d_loss"))
+        .map(EventFiles.Scalar.class::cast).toList();
+    assertThat(losses).extracting(EventFiles.Scalar::step).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
 
     Outcome npy = run("generate", "--run", runDir.toString(), "--count", "7", "--out", dir.resolve("s.npy").toString());
     assertThat(npy.status()).as(npy.err()).isZero();

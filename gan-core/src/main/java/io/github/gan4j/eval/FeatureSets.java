@@ -54,6 +54,7 @@ final class FeatureSets {
     final class State {
       final double[] sums = new double[subsets];
       final float[] nearest = new float[Pairwise.ROWS * k];
+      final float[] d2 = new float[Pairwise.COLUMNS];
 
       State() {
         Arrays.fill(nearest, Float.POSITIVE_INFINITY);
@@ -64,19 +65,19 @@ final class FeatureSets {
         int i = r0 + r;
         int o = r * columns;
         int top = r * k;
+        distances2(norms[i], norms, c0, dots, o, columns, s.d2);
+        if (i >= c0 && i < c0 + columns) {
+          s.d2[i - c0] = Float.POSITIVE_INFINITY;   // not its own neighbour
+        }
+        float worst = s.nearest[top + k - 1];
         for (int c = 0; c < columns; c++) {
-          int j = c0 + c;
-          if (j == i) {
-            continue;
+          if (s.d2[c] < worst) {
+            insert(s.nearest, top, k, s.d2[c]);
+            worst = s.nearest[top + k - 1];
           }
-          float dot = dots[o + c];
-          float d2 = Math.max(0f, norms[i] + norms[j] - 2f * dot);
-          if (d2 < s.nearest[top + k - 1]) {
-            insert(s.nearest, top, k, d2);
-          }
-          if (plan != null) {
-            plan.addShared(i, plan, j, kernel(dot, d), s.sums);
-          }
+        }
+        if (plan != null) {
+          kernelSums(plan, i, plan, c0, columns, i, dots, o, d, s.sums);
         }
         if (c0 + columns == n) {
           radius2[i] = s.nearest[top + k - 1];
@@ -97,31 +98,75 @@ final class FeatureSets {
     byte[] recalled = new byte[nReference];   // set by several row blocks: only ever 0 -> 1
     byte[] precise = new byte[nSamples];
     int subsets = samplePlan == null ? 0 : samplePlan.subsets;
-    List<double[]> sums = Pairwise.visit(samples, nSamples, reference, nReference, d, () -> new double[subsets],
+    final class State {
+      final double[] sums = new double[subsets];
+      final float[] d2 = new float[Pairwise.COLUMNS];
+    }
+    List<State> states = Pairwise.visit(samples, nSamples, reference, nReference, d, State::new,
         (s, r0, rows, c0, columns, dots) -> {
           for (int r = 0; r < rows; r++) {
             int i = r0 + r;
             int o = r * columns;
+            distances2(sampleNorms[i], refNorms, c0, dots, o, columns, s.d2);
             boolean inside = precise[i] != 0;
             float sampleR2 = sampleRadius2[i];
             for (int c = 0; c < columns; c++) {
+              float d2 = s.d2[c];
               int j = c0 + c;
-              float dot = dots[o + c];
-              float d2 = Math.max(0f, sampleNorms[i] + refNorms[j] - 2f * dot);
               if (d2 <= referenceRadius2[j]) {
                 inside = true;
               }
               if (d2 <= sampleR2 && recalled[j] == 0) {
                 recalled[j] = 1;
               }
-              if (samplePlan != null) {
-                samplePlan.addShared(i, referencePlan, j, kernel(dot, d), s);
-              }
             }
             precise[i] = (byte) (inside ? 1 : 0);
+            if (samplePlan != null) {
+              kernelSums(samplePlan, i, referencePlan, c0, columns, -1, dots, o, d, s.sums);
+            }
           }
         });
-    return new Between(fraction(precise), fraction(recalled), samplePlan == null ? null : merge(sums, subsets));
+    return new Between(fraction(precise), fraction(recalled),
+        samplePlan == null ? null : merge(states.stream().map(st -> st.sums).toList(), subsets));
+  }
+
+  /** Squared distances of one row to a chunk of columns: {@code max(0, |x|^2 + |y|^2 - 2 x.y)} (a loop the JIT vectorizes). */
+  private static void distances2(float rowNorm, float[] norms, int c0, float[] dots, int o, int columns, float[] out) {
+    for (int c = 0; c < columns; c++) {
+      out[c] = Math.max(0f, rowNorm + norms[c0 + c] - 2f * dots[o + c]);
+    }
+  }
+
+  /**
+   * Adds the kernel of row {@code i} (of {@code rows}' plan) with each column {@code j} of the
+   * chunk (of {@code columns}' plan) to the sums of the subsets that hold both; column
+   * {@code skip} (the row itself in a set's own pass) is left out.
+   */
+  private static void kernelSums(SubsetPlan rows, int i, SubsetPlan columns, int c0, int width, int skip,
+      float[] dots, int o, int d, double[] sums) {
+    int words = rows.words;
+    long[] rowBits = rows.bits;
+    long[] columnBits = columns.bits;
+    int a = i * words;
+    for (int c = 0; c < width; c++) {
+      int j = c0 + c;
+      int b = j * words;
+      long any = 0;
+      for (int w = 0; w < words; w++) {
+        any |= rowBits[a + w] & columnBits[b + w];
+      }
+      if (any == 0 || j == skip) {
+        continue;
+      }
+      double value = kernel(dots[o + c], d);
+      for (int w = 0; w < words; w++) {
+        long both = rowBits[a + w] & columnBits[b + w];
+        while (both != 0) {
+          sums[(w << 6) + Long.numberOfTrailingZeros(both)] += value;
+          both &= both - 1;
+        }
+      }
+    }
   }
 
   /** KID's cubic polynomial kernel {@code (x.y / d + 1)^3}. */

@@ -49,30 +49,4 @@ final class SubsetPlan {
     }
     return new SubsetPlan(n, subsets, size, bits);
   }
-
-  /** Adds {@code value} to {@code sums[s]} for every subset s that holds vector {@code i} of this plan and vector {@code j} of {@code other}. */
-  void addShared(int i, SubsetPlan other, int j, double value, double[] sums) {
-    int a = i * words;
-    int b = j * words;
-    for (int w = 0; w < words; w++) {
-      long both = bits[a + w] & other.bits[b + w];
-      while (both != 0) {
-        int bit = Long.numberOfTrailingZeros(both);
-        sums[(w << 6) + bit] += value;
-        both &= both - 1;
-      }
-    }
-  }
-
-  /** Whether vectors {@code i} of this plan and {@code j} of {@code other} share a subset. */
-  boolean shareAny(int i, SubsetPlan other, int j) {
-    int a = i * words;
-    int b = j * words;
-    for (int w = 0; w < words; w++) {
-      if ((bits[a + w] & other.bits[b + w]) != 0) {
-        return true;
-      }
-    }
-    return false;
-  }
 }

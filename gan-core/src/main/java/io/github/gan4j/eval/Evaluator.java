@@ -537,14 +537,13 @@ public final class Evaluator implements AutoCloseable {
      * @throws UncheckedIOException if the cache directory cannot be written
      */
     public Evaluator build() {
-      String trainFingerprint = EvaluatorFormat.fingerprint(train);
-      String testFingerprint = EvaluatorFormat.fingerprint(test);
+      Key key = key();
+      String trainFingerprint = key.trainFingerprint();
+      String testFingerprint = key.testFingerprint();
       Shape shape = train.imageShape();
-      int classes = classes();
-      String training = String.format(Locale.ROOT, "%s; %d epochs, batch %d, adam(learningRate=0.001), seed %d",
-          ClassifierGraph.describe(shape, classes), epochs, batchSize, seed);
-      String id = dataset + "-" + Digests.sha256(EvaluatorFormat.VERSION + "\n" + trainFingerprint + "\n"
-          + testFingerprint + "\n" + training).substring(0, 12);
+      int classes = key.classes();
+      String training = key.training();
+      String id = key.id();
       Path root = cacheDirectory != null ? cacheDirectory : defaultDirectory();
       Path dir = root.resolve(id);
       if (Files.exists(dir)) {
@@ -575,6 +574,28 @@ public final class Evaluator implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot save the evaluator in " + dir, e);
       }
+    }
+
+    /**
+     * The id of the evaluator these data and settings make (what {@link #build()} loads or
+     * trains): {@code <dataset>-<12 hex digits>}. Reads every image once to fingerprint it.
+     */
+    public String id() {
+      return key().id();
+    }
+
+    /** The cache key of these data and settings, with the parts the manifest records. */
+    private record Key(String id, String trainFingerprint, String testFingerprint, int classes, String training) {}
+
+    private Key key() {
+      String trainFingerprint = EvaluatorFormat.fingerprint(train);
+      String testFingerprint = EvaluatorFormat.fingerprint(test);
+      int classes = classes();
+      String training = String.format(Locale.ROOT, "%s; %d epochs, batch %d, adam(learningRate=0.001), seed %d",
+          ClassifierGraph.describe(train.imageShape(), classes), epochs, batchSize, seed);
+      String id = dataset + "-" + Digests.sha256(EvaluatorFormat.VERSION + "\n" + trainFingerprint + "\n"
+          + testFingerprint + "\n" + training).substring(0, 12);
+      return new Key(id, trainFingerprint, testFingerprint, classes, training);
     }
 
     private Evaluator loadCached(Path dir, String trainFingerprint, String testFingerprint) {

@@ -137,6 +137,11 @@ final class EvaluatorFormat {
     }
     Path manifest = dir.resolve(MANIFEST);
     if (!Files.isRegularFile(manifest)) {
+      if (Files.isRegularFile(dir.resolve("saved_model.pb"))) {
+        throw new EvaluatorException(dir, dir + " holds a SavedModel but no " + MANIFEST + ": either a model of"
+            + " your own (load it with Evaluator.fromSavedModel(dir, featureOutput)) or an evaluator whose saving"
+            + " was interrupted (the manifest is written last)" + fix);
+      }
       throw new EvaluatorException(dir, "no saved evaluator in " + dir + " (" + MANIFEST + " is missing: it is"
           + " written last, so the evaluator was not saved completely)" + fix);
     }

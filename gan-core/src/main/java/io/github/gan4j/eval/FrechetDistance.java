@@ -1,5 +1,7 @@
 package io.github.gan4j.eval;
 
+import java.util.stream.IntStream;
+
 /**
  * The Frechet distance between two Gaussians (Dowson and Landau 1982), the "FID" of Heusel
  * et al. 2017 when the Gaussians are fitted to Inception-v3 features:
@@ -54,21 +56,30 @@ final class FrechetDistance {
     return meanTerm + traces - 2 * traceSqrt;
   }
 
-  /** {@code A B} for {@code d x d} row-major matrices. */
+  /**
+   * {@code A B} for {@code d x d} row-major matrices: rows in parallel, and blocks of
+   * {@code B}'s rows reused from cache across them; each entry sums its products in order of k.
+   */
   static double[] multiply(double[] a, double[] b, int d) {
     double[] c = new double[d * d];
-    for (int i = 0; i < d; i++) {
-      int ci = i * d;
-      for (int k = 0; k < d; k++) {
-        double aik = a[ci + k];
-        if (aik == 0) {
-          continue;
+    int block = 64;
+    for (int start = 0; start < d; start += block) {
+      int k0 = start;
+      int k1 = Math.min(d, start + block);
+      IntStream rows = IntStream.range(0, d);
+      (d >= 256 ? rows.parallel() : rows).forEach(i -> {
+        int ci = i * d;
+        for (int k = k0; k < k1; k++) {
+          double aik = a[ci + k];
+          if (aik == 0) {
+            continue;
+          }
+          int bk = k * d;
+          for (int j = 0; j < d; j++) {
+            c[ci + j] += aik * b[bk + j];
+          }
         }
-        int bk = k * d;
-        for (int j = 0; j < d; j++) {
-          c[ci + j] += aik * b[bk + j];
-        }
-      }
+      });
     }
     return c;
   }

@@ -80,6 +80,40 @@ class FrechetDistanceTest {
       assertThat(fd).isCloseTo(1, within(1e-12));
     }
 
+    @Test
+    void commutingCovariances_ofInceptionLikeSize_sumSquaredDifferencesOfEigenvalueRoots() {
+      // 300 features (the tridiagonal route): S1 = Q diag(a) Q^T, S2 = Q diag(b) Q^T
+      int d = 300;
+      double[] q = SymmetricEigen.decompose(SymmetricEigenTest.randomSymmetric(d, 8), d, true).vectorsT();
+      double[] a = new double[d];
+      double[] b = new double[d];
+      double expected = 0;
+      for (int i = 0; i < d; i++) {
+        a[i] = (i % 7) * 0.5;   // some exactly zero: singular covariances
+        b[i] = 1 + (i % 5);
+        expected += Math.pow(Math.sqrt(a[i]) - Math.sqrt(b[i]), 2);
+      }
+      double fd = FrechetDistance.between(gaussian(new double[d], conjugated(q, a, d)),
+          gaussian(new double[d], conjugated(q, b, d)));
+      // each of the 43 zero eigenvalues comes out at rounding level, ~1e-15 |S|, and its square
+      // root at ~3e-8 |S|^(1/2): a few 1e-6 in all, 1e-8 of the distance
+      assertThat(fd).isCloseTo(expected, within(1e-7 * expected));
+    }
+
+    /** {@code Q^T diag(values) Q} for the rows of {@code q}. */
+    private double[] conjugated(double[] q, double[] values, int d) {
+      double[] out = new double[d * d];
+      for (int e = 0; e < d; e++) {
+        for (int i = 0; i < d; i++) {
+          double vi = values[e] * q[e * d + i];
+          for (int j = 0; j < d; j++) {
+            out[i * d + j] += vi * q[e * d + j];
+          }
+        }
+      }
+      return out;
+    }
+
     private double[] rotated(double c, double s, double a, double b) {
       // Q diag(a, b) Q^T with Q = [[c, -s], [s, c]]
       return new double[] {c * c * a + s * s * b, c * s * a - c * s * b, c * s * a - c * s * b, s * s * a + c * c * b};

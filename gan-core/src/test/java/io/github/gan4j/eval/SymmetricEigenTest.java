@@ -8,7 +8,10 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** Cyclic Jacobi against eigenvalues known in closed form, and the decomposition's contract on random matrices. */
+/**
+ * Both algorithms (cyclic Jacobi up to 256 rows, tridiagonal QL beyond) against eigenvalues
+ * known in closed form, against each other, and the decomposition's contract on random matrices.
+ */
 class SymmetricEigenTest {
 
   private static double[] sorted(double[] v) {
@@ -87,6 +90,69 @@ class SymmetricEigenTest {
     }
     assertThat(Arrays.stream(values).sum()).isCloseTo(trace, within(1e-10));
     assertThat(Arrays.stream(values).map(v -> v * v).sum()).isCloseTo(frobenius, within(1e-9));
+  }
+
+  @Test
+  void tridiagonalQl_knownAnswers() {
+    double[] two = SymmetricEigen.tridiagonalQl(new double[] {2, 1, 1, 2}, 2, true).values();
+    assertThat(sorted(two)).containsExactly(new double[] {1, 3}, within(1e-15));
+    double[] three = SymmetricEigen.tridiagonalQl(new double[] {2, -1, 0, -1, 2, -1, 0, -1, 2}, 3, false).values();
+    assertThat(sorted(three)).containsExactly(new double[] {2 - Math.sqrt(2), 2, 2 + Math.sqrt(2)}, within(1e-14));
+  }
+
+  @Test
+  void tridiagonalQl_agreesWithJacobi_andReconstructs() {
+    int n = 70;
+    double[] a = randomSymmetric(n, 21);
+    double[] jacobi = sorted(SymmetricEigen.jacobi(a.clone(), n, false).values());
+    double[] valuesOnly = sorted(SymmetricEigen.tridiagonalQl(a.clone(), n, false).values());
+    var ql = SymmetricEigen.tridiagonalQl(a.clone(), n, true);
+    assertThat(valuesOnly).containsExactly(jacobi, within(1e-12));
+    assertThat(sorted(ql.values())).containsExactly(jacobi, within(1e-12));
+    double[] back = ql.apply(v -> v);
+    for (int i = 0; i < n * n; i++) {
+      assertThat(back[i]).isCloseTo(a[i], within(1e-12));
+    }
+    double[] vt = ql.vectorsT();
+    for (int p = 0; p < n; p += 7) {
+      for (int q = 0; q < n; q += 5) {
+        double dot = 0;
+        for (int k = 0; k < n; k++) {
+          dot += vt[p * n + k] * vt[q * n + k];
+        }
+        assertThat(dot).isCloseTo(p == q ? 1 : 0, within(1e-12));
+      }
+    }
+  }
+
+  @Test
+  void decompose_largeMatrix_takesTheTridiagonalRoute() {
+    int n = SymmetricEigen.JACOBI_MAX + 44;
+    double[] a = randomSymmetric(n, 5);
+    var r = SymmetricEigen.decompose(a, n, true);
+    assertThat(r.sweeps()).isZero();
+    double[] back = r.apply(v -> v);
+    for (int i = 0; i < n * n; i += 37) {
+      assertThat(back[i]).isCloseTo(a[i], within(1e-11));
+    }
+  }
+
+  @Test
+  void rankDeficientPsd_hasZeroEigenvaluesBothWays() {
+    // x x^T + y y^T in 5 dimensions: rank 2, eigenvalues 0, 0, 0 and those of the Gram matrix
+    double[] x = {1, 2, 0, -1, 3};
+    double[] y = {0, 1, 1, 1, -2};
+    double[] a = new double[25];
+    for (int i = 0; i < 5; i++) {
+      for (int j = 0; j < 5; j++) {
+        a[i * 5 + j] = x[i] * x[j] + y[i] * y[j];
+      }
+    }
+    // Gram [[xx, xy], [xy, yy]] = [[15, -5], [-5, 7]]: 11 +- sqrt(41)
+    double[] expected = {0, 0, 0, 11 - Math.sqrt(41), 11 + Math.sqrt(41)};
+    assertThat(sorted(SymmetricEigen.jacobi(a.clone(), 5, false).values())).containsExactly(expected, within(1e-13));
+    assertThat(sorted(SymmetricEigen.tridiagonalQl(a.clone(), 5, false).values())).containsExactly(expected,
+        within(1e-13));
   }
 
   @Test

@@ -14,8 +14,11 @@ import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 
 /**
  * gan4j's packages depend one way (STYLE.md): layers <- io.github.gan4j <- data, sample <-
- * recipe <- extension <- tf <- train. Specs are plain Java; only extension (the advanced door
- * for custom layers and losses), tf and train speak TensorFlow.
+ * recipe <- extension <- tf <- train <- eval. Specs are plain Java; only extension (the advanced
+ * door for custom layers and losses), tf, train and eval speak TensorFlow. eval, the quality
+ * metrics, sits on top: it evaluates trainers and trained generators (train) and lowers its
+ * classifier through tf, which is why tf may be accessed by eval as well as train; nothing
+ * depends on eval.
  */
 @AnalyzeClasses(packages = "io.github.gan4j", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -50,14 +53,17 @@ class ArchitectureTest {
       .layer("extension").definedBy(ROOT + ".extension..")
       .layer("tf").definedBy(ROOT + ".tf..")
       .layer("train").definedBy(ROOT + ".train..")
-      .whereLayer("train").mayNotBeAccessedByAnyLayer()
-      .whereLayer("tf").mayOnlyBeAccessedByLayers("train")
-      .whereLayer("extension").mayOnlyBeAccessedByLayers("tf", "train")
-      .whereLayer("recipe").mayOnlyBeAccessedByLayers("extension", "tf", "train")
-      .whereLayer("data").mayOnlyBeAccessedByLayers("recipe", "tf", "train")
-      .whereLayer("sample").mayOnlyBeAccessedByLayers("recipe", "tf", "train")
-      .whereLayer("model").mayOnlyBeAccessedByLayers("data", "sample", "recipe", "tf", "train")
-      .whereLayer("layers").mayOnlyBeAccessedByLayers("model", "data", "sample", "recipe", "extension", "tf", "train");
+      .layer("eval").definedBy(ROOT + ".eval..")
+      .whereLayer("eval").mayNotBeAccessedByAnyLayer()
+      .whereLayer("train").mayOnlyBeAccessedByLayers("eval")
+      .whereLayer("tf").mayOnlyBeAccessedByLayers("train", "eval")
+      .whereLayer("extension").mayOnlyBeAccessedByLayers("tf", "train", "eval")
+      .whereLayer("recipe").mayOnlyBeAccessedByLayers("extension", "tf", "train", "eval")
+      .whereLayer("data").mayOnlyBeAccessedByLayers("recipe", "tf", "train", "eval")
+      .whereLayer("sample").mayOnlyBeAccessedByLayers("recipe", "tf", "train", "eval")
+      .whereLayer("model").mayOnlyBeAccessedByLayers("data", "sample", "recipe", "tf", "train", "eval")
+      .whereLayer("layers").mayOnlyBeAccessedByLayers("model", "data", "sample", "recipe", "extension", "tf", "train",
+          "eval");
 
   @ArchTest
   static final ArchRule specs_doNotUseTensorFlow = noClasses().that().resideInAnyPackage(SPEC_PACKAGES)
@@ -66,6 +72,13 @@ class ArchitectureTest {
 
   @ArchTest
   static final ArchRule lowering_doesNotUseTheRuntime = noClasses().that().resideInAPackage(ROOT + ".tf..")
-      .should().dependOnClassesThat().resideInAPackage(ROOT + ".train..")
-      .because("the lowering sits below the Trainer: train may import tf, never the reverse");
+      .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".train..", ROOT + ".eval..")
+      .because("the lowering sits below the Trainer and the evaluator: they may import tf, never the reverse");
+
+  /** The metrics themselves, testable without native code; only the evaluator and its model runner speak TensorFlow. */
+  @ArchTest
+  static final ArchRule metrics_arePlainJava = noClasses().that().resideInAPackage(ROOT + ".eval")
+      .and().haveNameNotMatching(".*\\.(Evaluator|Evaluations|FeatureModel)(\\$.*)?")
+      .should().dependOnClassesThat().resideInAnyPackage("org.tensorflow..", ROOT + ".tf..", ROOT + ".train..")
+      .because("the Frechet distance, KID, precision/recall and class statistics are plain Java with spec tests");
 }

@@ -204,11 +204,19 @@ final class NetworkLowering {
 
   /** Builds the forward pass of the whole network on {@code x} (batch first). */
   Operand<TFloat32> forward(Pass pass, Operand<TFloat32> x) {
+    List<Operand<TFloat32>> outputs = outputs(pass, x);
+    return outputs.isEmpty() ? x : outputs.get(outputs.size() - 1);
+  }
+
+  /** Builds the forward pass on {@code x} and returns every layer's output, in order (a classifier's features). */
+  List<Operand<TFloat32>> outputs(Pass pass, Operand<TFloat32> x) {
+    List<Operand<TFloat32>> outputs = new ArrayList<>();
     Operand<TFloat32> h = x;
     for (NetworkLayer l : network.layers()) {
       h = layer(pass, l, h);
+      outputs.add(h);
     }
-    return h;
+    return outputs;
   }
 
   private Operand<TFloat32> layer(Pass pass, NetworkLayer l, Operand<TFloat32> x) {

@@ -18,6 +18,7 @@ import io.github.gan4j.GanBuilder;
 import io.github.gan4j.data.Dataset;
 import io.github.gan4j.data.Datasets;
 import io.github.gan4j.data.Idx;
+import io.github.gan4j.eval.Evaluator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
@@ -81,6 +82,28 @@ final class Fixtures {
       throw new UncheckedIOException(e);
     }
   }
+
+  /** Fashion-MNIST's training images (skipped like {@link #fashionMnist()}). */
+  static Dataset fashionMnistTrain() {
+    Path dir = TestData.fashionMnist();
+    try {
+      return Idx.read(dir.resolve("train-images-idx3-ubyte.gz"), dir.resolve("train-labels-idx1-ubyte.gz"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The evaluator of Fashion-MNIST with default settings, cached under {@code target/evaluators}
+   * so that the test classes that need it train it once per build (about a minute) and load it
+   * afterwards.
+   */
+  static Evaluator fashionEvaluator(Dataset train, Dataset test) {
+    return Evaluator.classifier("fashion-mnist", train, test).cacheDirectory(EVALUATORS).build();
+  }
+
+  /** Where the tests cache evaluators: inside the build directory, never the user's ~/.gan4j. */
+  static final Path EVALUATORS = Path.of("target", "evaluators");
 
   static Map<String, float[]> only(Map<String, float[]> vars, String prefix) {
     Map<String, float[]> out = new java.util.TreeMap<>();

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README shows real code: the quick start is QuickStart.java's, "Your own layers and
- * losses" is CustomParts.java's and the losses snippet TrainingOptions.java's, character for
- * character (the optimizer snippets are checked where they run, in OptimizerOptionsTest).
+ * losses" is CustomParts.java's, the losses snippet TrainingOptions.java's and "Measuring
+ * quality" MeasuringQuality.java's, character for character (the optimizer snippets are checked where they run, in OptimizerOptionsTest).
  */
 class ReadmeTest {
   static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -47,6 +47,13 @@ class ReadmeTest {
   @Test
   void readmeLossesAndPenalties_areTheCompiledExample() throws IOException {
     assertReadmeShows("gan-examples/src/main/java/io/github/gan4j/examples/TrainingOptions.java", "LOSSES", 4);
+  }
+
+  @Test
+  void readmeMeasuringQuality_isTheCompiledExample() throws IOException {
+    String file = "gan-examples/src/main/java/io/github/gan4j/examples/MeasuringQuality.java";
+    assertReadmeShows(file, "EVALUATE", 4);
+    assertReadmeShows(file, "EVALUATE WHILE TRAINING", 4);
   }
 
   @Test

@@ -64,12 +64,23 @@ final class DataSources {
   /** Loads the training images, printing what it does (and download progress) to {@code log}. */
   static Dataset load(Name dataset, Path dataDir, Shape shape, PrintStream log, boolean interactive)
       throws IOException {
+    return load(dataset, dataDir, shape, log, interactive, false);
+  }
+
+  /**
+   * Loads the training or the test images; a folder has no test split (its images are the
+   * training images either way).
+   */
+  static Dataset load(Name dataset, Path dataDir, Shape shape, PrintStream log, boolean interactive, boolean test)
+      throws IOException {
+    String prefix = test ? "t10k" : "train";
+    Cifar10.Split split = test ? Cifar10.Split.TEST : Cifar10.Split.TRAIN;
     switch (dataset) {
       case CIFAR10: {
         Path dir = dataDir != null ? dataDir : Cifar10.defaultDirectory();
         log.println("CIFAR-10 from " + dir + (dataDir == null ? " (downloaded there on first use, 170 MB)" : ""));
         Download.Progress progress = progress(log, interactive);
-        return dataDir == null ? Cifar10.load(Cifar10.Split.TRAIN, dir, progress) : Cifar10.read(Cifar10.Split.TRAIN, dir);
+        return dataDir == null ? Cifar10.load(split, dir, progress) : Cifar10.read(split, dir);
       }
       case FASHION_MNIST:
       case MNIST: {
@@ -77,10 +88,10 @@ final class DataSources {
         if (dir == null) {
           throw new UsageException("--dataset mnist needs --data-dir DIR holding train-images-idx3-ubyte[.gz]");
         }
-        Path images = firstExisting(dir, "train-images-idx3-ubyte.gz", "train-images-idx3-ubyte");
-        Path labels = firstExisting(dir, "train-labels-idx1-ubyte.gz", "train-labels-idx1-ubyte");
+        Path images = firstExisting(dir, prefix + "-images-idx3-ubyte.gz", prefix + "-images-idx3-ubyte");
+        Path labels = firstExisting(dir, prefix + "-labels-idx1-ubyte.gz", prefix + "-labels-idx1-ubyte");
         if (images == null) {
-          throw new NoSuchFileException(dir.resolve("train-images-idx3-ubyte.gz").toString(), null,
+          throw new NoSuchFileException(dir.resolve(prefix + "-images-idx3-ubyte.gz").toString(), null,
               dataset == Name.FASHION_MNIST
                   ? "Fashion-MNIST not found; on Debian: apt-get install dataset-fashion-mnist, or pass --data-dir"
                   : "MNIST not found; pass --data-dir DIR holding the IDX files");

@@ -80,6 +80,7 @@ public final class Main {
     CommandLine cli = new CommandLine(new Top(out))
         .addSubcommand(new TrainCommand(out, err, interactive))
         .addSubcommand(new GenerateCommand(out))
+        .addSubcommand(new EvaluateCommand(out))
         .addSubcommand(new SummaryCommand(out))
         .addSubcommand(new BenchCommand(out))
         .addSubcommand(new QuickStartCommand())

@@ -1,5 +1,6 @@
 package io.github.gan4j.examples;
 
+import io.github.gan4j.data.DataFormatException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -8,9 +9,72 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Writes NumPy {@code .npy} files (format 1.0) of little-endian float32. */
+/** Writes and reads NumPy {@code .npy} files (format 1.x) of little-endian float32, C order. */
 final class Npy {
   private Npy() {}
+
+  /** A float32 array and its shape. */
+  record Array(float[] data, int[] shape) {}
+
+  /**
+   * Reads a C-order little-endian float32 {@code .npy} file (what NumPy writes for
+   * {@code np.save(path, x.astype(np.float32))}).
+   *
+   * @throws DataFormatException naming the file and what is wrong: another magic, dtype or
+   *     order, or a size that does not match the shape
+   */
+  static Array readFloat32(Path file) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    if (bytes.length < 10 || (bytes[0] & 0xff) != 0x93 || !new String(bytes, 1, 5, StandardCharsets.US_ASCII)
+        .equals("NUMPY")) {
+      throw new DataFormatException(file, 0, "not a .npy file (no \\x93NUMPY magic)",
+          "Give a file written by numpy.save or gan4j's generate");
+    }
+    int major = bytes[6];
+    int headerLength;
+    int offset;
+    if (major == 1) {
+      headerLength = Short.toUnsignedInt(b.getShort(8));
+      offset = 10;
+    } else {
+      headerLength = b.getInt(8);
+      offset = 12;
+    }
+    if (offset + headerLength > bytes.length) {
+      throw new DataFormatException(file, 8, "the header of " + headerLength + " bytes runs past the end of the file",
+          "The file is truncated; write it again");
+    }
+    String header = new String(bytes, offset, headerLength, StandardCharsets.ISO_8859_1);
+    if (!header.matches("(?s).*'descr':\\s*'<f4'.*")) {
+      throw new DataFormatException(file, offset, "expected dtype '<f4' (little-endian float32), header is "
+          + header.trim(), "Save it with x.astype(numpy.float32)");
+    }
+    if (header.matches("(?s).*'fortran_order':\\s*True.*")) {
+      throw new DataFormatException(file, offset, "the array is in Fortran order",
+          "Save numpy.ascontiguousarray(x) instead");
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("'shape':\\s*\\(([^)]*)\\)").matcher(header);
+    if (!m.find()) {
+      throw new DataFormatException(file, offset, "no shape in the header " + header.trim(),
+          "Write it again with numpy.save");
+    }
+    int[] shape = java.util.Arrays.stream(m.group(1).split(",")).map(String::trim).filter(t -> !t.isEmpty())
+        .mapToInt(Integer::parseInt).toArray();
+    long n = 1;
+    for (int d : shape) {
+      n *= d;
+    }
+    int dataStart = offset + headerLength;
+    if (bytes.length - dataStart != n * 4) {
+      throw new DataFormatException(file, dataStart, "shape (" + m.group(1).trim() + ") needs " + n * 4
+          + " bytes of float32 data, the file has " + (bytes.length - dataStart), "The file is truncated or damaged");
+    }
+    float[] data = new float[(int) n];
+    b.position(dataStart);
+    b.asFloatBuffer().get(data);
+    return new Array(data, shape);
+  }
 
   static void writeFloat32(Path file, float[] data, int... shape) throws IOException {
     long n = 1;

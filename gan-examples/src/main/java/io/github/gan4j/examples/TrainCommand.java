@@ -4,6 +4,9 @@ import io.github.gan4j.Gan;
 import io.github.gan4j.data.BatchSchedule;
 import io.github.gan4j.data.Dataset;
 import io.github.gan4j.layers.Shape;
+import io.github.gan4j.eval.Evaluations;
+import io.github.gan4j.eval.Evaluator;
+import io.github.gan4j.eval.Reference;
 import io.github.gan4j.recipe.Precision;
 import io.github.gan4j.recipe.PrecisionInEffect;
 import io.github.gan4j.train.Checkpoints;
@@ -92,6 +95,15 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--no-tensorboard", description = "no TensorBoard event files (default: RUN_DIR/tensorboard)")
     boolean noTensorBoard;
+
+    @Option(names = "--eval-every", paramLabel = "N", converter = OptionTypes.PositiveInt.class,
+        description = {"evaluate every N steps against the test split (FD, KID, precision,",
+            "recall...): into metrics.jsonl, the log and TensorBoard (see evaluate)"})
+    Integer evalEvery;
+
+    @Option(names = "--eval-count", paramLabel = "N", defaultValue = "10000", converter = OptionTypes.PositiveInt.class,
+        description = "samples per evaluation (default ${DEFAULT-VALUE})")
+    int evalCount;
   }
 
   /** What to do when training goes wrong. */
@@ -208,7 +220,26 @@ final class TrainCommand implements Callable<Integer> {
     String event = null;
     int rollbacks = 0;
     // fit runs the steps; this loop only starts a new trainer after a rollback
-    try (Interrupt interrupt = Interrupt.install();
+    if (output.evalEvery != null && (output.evalCount <= Evaluator.NEIGHBOURS
+        || output.evalCount > EvaluateCommand.MAX_COUNT)) {
+      throw new UsageException("option --eval-count must be between " + (Evaluator.NEIGHBOURS + 1) + " and "
+          + EvaluateCommand.MAX_COUNT + ", got " + output.evalCount);
+    }
+    Evaluator evaluator = null;
+    Reference reference = null;
+    if (output.evalEvery != null) {
+      Dataset test = DataSources.load(config.dataset(), output.dataDir, shape, out, interactive, true);
+      if (!test.hasLabels()) {
+        throw new UsageException("--eval-every needs labelled images to train the evaluator's classifier on; "
+            + config.dataset() + " has none here. Evaluate with evaluate --feature-model instead");
+      }
+      evaluator = Evaluator.classifier(config.dataset().toString(), data, test).build();
+      reference = evaluator.reference(test, Math.min(output.evalCount, test.size()), 0L);
+      out.println(String.format(Locale.ROOT, "evaluating every %d steps with %s (test accuracy %.2f%%)",
+          output.evalEvery, evaluator.id(), 100 * evaluator.accuracy()));
+    }
+    try (Evaluator closeEvaluator = evaluator;
+        Interrupt interrupt = Interrupt.install();
         TensorBoard board = output.noTensorBoard ? null : TensorBoard.open(run.root().resolve("tensorboard"),
             TensorBoard.Options.defaults().imagesEvery(sampleEvery).histogramsEvery(sampleEvery))) {
       while (true) {
@@ -249,6 +280,30 @@ final class TrainCommand implements Callable<Integer> {
                 Listeners.checkpoints(run.checkpoints(), checkpointEvery, keep)));
             if (board != null) {
               listeners.add(board.listener());
+            }
+            if (closeEvaluator != null) {
+              listeners.add(Evaluations.every(closeEvaluator, reference, output.evalEvery, output.evalCount, 0L,
+                  (e, step) -> {
+                    String json = e.toJson();
+                    RunListeners.line(metrics, "{\"step\":" + step + ",\"event\":\"evaluation\","
+                        + json.substring(1));
+                    progress.endLine();
+                    out.println(String.format(Locale.ROOT, "step %d  FD %.3f  KID %.5f  precision %.3f  recall %.3f"
+                        + "  class entropy %.3f bits  (%d samples, %.1f s)", step, e.frechetDistance(), e.kidMean(),
+                        e.precision(), e.recall(), e.classEntropy(), e.protocol().samples(),
+                        e.elapsed().toNanos() / 1e9));
+                    if (board != null) {
+                      Map<String, Double> scalars = new LinkedHashMap<>();
+                      scalars.put("eval/fd", e.frechetDistance());
+                      scalars.put("eval/kid", e.kidMean());
+                      scalars.put("eval/precision", e.precision());
+                      scalars.put("eval/recall", e.recall());
+                      scalars.put("eval/classifier_score", e.classifierScore());
+                      scalars.put("eval/class_entropy", e.classEntropy());
+                      scalars.put("eval/class_coverage", e.classCoverage());
+                      board.scalars(step, scalars);
+                    }
+                  }));
             }
             result = trainer.fit(data, length, listeners.toArray(TrainingListener[]::new));
           }

@@ -147,6 +147,51 @@ class CommandLineTest {
   }
 
   @Test
+  void evaluate_scoresARunOrSamples_andTrainEvaluatesAsItGoes(@TempDir Path dir) throws IOException {
+    // the evaluator cache the other tests share, so the classifier is trained once per build
+    System.setProperty("gan4j.evaluators.dir", Fixtures.EVALUATORS.toAbsolutePath().toString());
+    try {
+      String data = TestData.fashionMnist().toString();
+      Path runDir = dir.resolve("run");
+      Outcome t = run(train(runDir, 4, "--eval-every", "2", "--eval-count", "300"));
+      assertThat(t.status()).as(t.err()).isZero();
+      assertThat(t.out()).contains("evaluating every 2 steps with fashion-mnist-").contains("step 4  FD ");
+      List<String> evaluations = Files.readAllLines(runDir.resolve("metrics.jsonl")).stream()
+          .filter(l -> l.contains("\"event\":\"evaluation\"")).toList();
+      assertThat(evaluations).hasSize(2);
+      assertThat(evaluations.get(1)).startsWith("{\"step\":4,\"event\":\"evaluation\",\"fd\":")
+          .contains("\"samples\":300");
+      assertThat(EventFiles.read(runDir.resolve("tensorboard")).stream()
+          .filter(e -> e instanceof EventFiles.Scalar s && s.tag().equals("eval/fd"))
+          .map(e -> ((EventFiles.Scalar) e).step()).toList()).containsExactly(2L, 4L);
+
+      Outcome e = run("evaluate", "--run", runDir.toString(), "--count", "300", "--data-dir", data);
+      assertThat(e.status()).as(e.err()).isZero();
+      assertThat(e.out()).contains("Frechet distance", "precision", "recall", "class entropy");
+      List<String> lines = Files.readAllLines(runDir.resolve("evaluations.jsonl"));
+      assertThat(lines).hasSize(1);
+      String fd = lines.get(0).replaceAll(".*\"fd\":([^,]+),.*", "$1");
+      assertThat(lines.get(0)).startsWith("{\"step\":4,\"fd\":");
+
+      // the same samples, written by generate and scored from the file: the same distance
+      Path npy = dir.resolve("samples.npy");
+      assertThat(run("generate", "--run", runDir.toString(), "--count", "300", "--out", npy.toString()).status())
+          .isZero();
+      Outcome s = run("evaluate", "--samples", npy.toString(), "--dataset", "fashion-mnist", "--data-dir", data,
+          "--count", "300");
+      assertThat(s.status()).as(s.err()).isZero();
+      assertThat(s.out()).contains("{\"fd\":" + fd + ",");
+
+      assertThat(run("evaluate", "--count", "300").status()).isEqualTo(2);
+      Outcome noDataset = run("evaluate", "--samples", npy.toString());
+      assertThat(noDataset.status()).isEqualTo(2);
+      assertThat(noDataset.err()).contains("--samples needs --dataset");
+    } finally {
+      System.clearProperty("gan4j.evaluators.dir");
+    }
+  }
+
+  @Test
   void train_writesTheRunDirectory_andGenerateReadsIt(@TempDir Path dir) throws IOException {
     Path runDir = dir.resolve("run");
     Outcome o = run(train(runDir, 6));

@@ -66,7 +66,15 @@ public final class Main {
       return 2;
     });
     cli.setExecutionExceptionHandler((e, command, parsed) -> failed(e, command, err, ansi));
-    int status = cli.execute(args);
+    String[] expanded;
+    try {
+      expanded = Presets.expand(args);
+    } catch (UsageException e) {
+      err.println("gan4j: " + e.getMessage());
+      err.print(cli.getSubcommands().get("train").getUsageMessage(ansi));
+      return 2;
+    }
+    int status = cli.execute(expanded);
     out.flush();
     err.flush();
     return status;

@@ -68,6 +68,10 @@ final class TrainCommand implements Callable<Integer> {
             "or --epochs, if given, bound it"})
     Float minutes;
 
+    @Option(names = "--preset", paramLabel = "PRESET", completionCandidates = Presets.Names.class,
+        description = {"${COMPLETION-CANDIDATES}: a set of the run options below", "(options given here win)"})
+    String preset;
+
     @Option(names = "--out", paramLabel = "RUN_DIR", description = "run directory (default runs/DATASET)")
     Path out;
 
@@ -208,6 +212,9 @@ final class TrainCommand implements Callable<Integer> {
     facts.put("total-steps", total == Long.MAX_VALUE ? "unbounded" : String.valueOf(total));
     if (output.minutes != null) {
       facts.put("training-minutes", String.valueOf(output.minutes));
+    }
+    if (output.preset != null) {
+      facts.put("preset", output.preset);
     }
     facts.put("model.fingerprint", gan.fingerprint());
     writeConfig(run, config, facts);

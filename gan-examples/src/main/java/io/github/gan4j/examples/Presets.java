@@ -1,0 +1,90 @@
+package io.github.gan4j.examples;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * {@code train --preset NAME}: a named set of run options, written out in full in the run's
+ * {@code config.properties} like options given one by one. Options given on the command line
+ * win over the preset's.
+ */
+final class Presets {
+  /** A preset: what it is for, and its options as {@code train} takes them. */
+  record Preset(String description, List<String> args) {}
+
+  static final Map<String, Preset> ALL = new LinkedHashMap<>();
+
+  static {
+    ALL.put("dcgan-paper", new Preset("the DCGAN paper's Adam settings (Radford et al. 2016)",
+        List.of("--lr", "2e-4", "--beta1", "0.5")));
+    ALL.put("wgan-gp", new Preset("WGAN-GP with its paper's settings (Gulrajani et al. 2017)",
+        List.of("--loss", "wasserstein", "--gp", "10", "--d-steps", "5", "--lr", "1e-4", "--beta1", "0",
+            "--beta2", "0.9")));
+    ALL.put("fast-dcgan", new Preset("the quality race's winner on Fashion-MNIST (QUALITY.md): the DCGAN"
+        + " paper's Adam, batch 64, one D update on real and fake together, training-mode fakes, a generator"
+        + " EMA, bf16 where the CPU has it",
+        List.of("--batch-size", "64", "--lr", "2e-4", "--beta1", "0.5", "--d-update", "combined",
+            "--fake-batches", "training", "--ema", "0.999", "--precision", "bf16")));
+  }
+
+  private Presets() {}
+
+  /** {@code --preset}'s values, for the help and the completion script. */
+  static final class Names implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return ALL.keySet().iterator();
+    }
+  }
+
+  /**
+   * {@code train}'s arguments with the preset's options inserted after {@code train}, except
+   * those the command line gives itself; other commands' arguments unchanged.
+   *
+   * @throws UsageException for an unknown preset or {@code --preset} without a value
+   */
+  static String[] expand(String[] args) {
+    if (args.length == 0 || !args[0].equals("train")) {
+      return args;
+    }
+    String name = null;
+    Set<String> given = new TreeSet<>();
+    for (int i = 1; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--preset")) {
+        if (i + 1 >= args.length) {
+          throw new UsageException("option --preset needs a value: one of " + String.join(", ", ALL.keySet()));
+        }
+        name = args[i + 1];
+      } else if (a.startsWith("--preset=")) {
+        name = a.substring("--preset=".length());
+      }
+      if (a.startsWith("--")) {
+        given.add(a.split("=", 2)[0]);
+      }
+    }
+    if (name == null) {
+      return args;
+    }
+    Preset preset = ALL.get(name);
+    if (preset == null) {
+      throw new UsageException("option --preset must be one of " + String.join(", ", ALL.keySet()) + ", got '" + name
+          + "'");
+    }
+    List<String> out = new ArrayList<>(List.of("train"));
+    List<String> p = preset.args();
+    for (int i = 0; i < p.size(); i += 2) {
+      if (!given.contains(p.get(i))) {
+        out.add(p.get(i));
+        out.add(p.get(i + 1));
+      }
+    }
+    out.addAll(List.of(args).subList(1, args.length));
+    return out.toArray(String[]::new);
+  }
+}

@@ -165,19 +165,39 @@ final class ClusterGuard {
 
   private RuntimeException failure(String what, RuntimeException e) {
     String tf = String.valueOf(e.getMessage());
+    boolean timedOut = tf.contains("timed out") || tf.contains("DEADLINE_EXCEEDED");
+    boolean connection = tf.contains("UNAVAILABLE") || tf.contains("reset by peer") || tf.contains("failed to connect")
+        || tf.contains("Socket closed");
     Map<Integer, String> missing = unreachable();
-    boolean collective = tf.contains("Collective") || tf.contains("UNAVAILABLE") || tf.contains("timed out")
-        || tf.contains("DEADLINE") || tf.contains("aborted");
-    if (missing.isEmpty() && !collective) {
+    // a killed process's sockets close a moment after its connections break: look again briefly
+    for (int i = 0; i < 20 && missing.isEmpty() && connection; i++) {
+      sleep(100);
+      missing = unreachable();
+    }
+    if (missing.isEmpty() && !timedOut && !connection && !tf.contains("Collective")) {
       return e;   // not the cluster's doing: a bad value, a programming error
     }
-    String cause = missing.isEmpty()
-        ? "every worker's server answers, but an all-reduce did not complete within the timeout of "
-            + seconds(cluster.timeout()) + ": a worker is stuck, or busy longer than that between steps (a long"
-            + " evaluation or checkpoint on the chief?); raise ClusterSpec.timeout if that is expected"
-        : describe(missing) + "; restart it, then resume every worker from the newest checkpoint";
+    String cause;
+    if (!missing.isEmpty()) {
+      cause = describe(missing) + "; restart it, then resume every worker from the newest checkpoint";
+    } else if (timedOut) {
+      cause = "every worker's server answers, but an all-reduce did not complete within the timeout of "
+          + seconds(cluster.timeout()) + ": a worker is stuck, or busy longer than that between steps (a long"
+          + " evaluation or checkpoint on the chief?); raise ClusterSpec.timeout if that is expected";
+    } else {
+      cause = "a connection to another worker failed, though every worker's server answers again (did a worker"
+          + " restart?); restart every worker and resume from the newest checkpoint";
+    }
     return new ClusterException(self() + " cannot go on at " + what + ": " + cause + ". TensorFlow said: "
         + firstLine(tf), List.copyOf(missing.keySet()), e);
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void startWatchdog() {

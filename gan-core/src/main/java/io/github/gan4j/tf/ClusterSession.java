@@ -33,7 +33,7 @@ import org.tensorflow.proto.ServerDef;
  * native handle is the private field {@code Graph.nativeHandle}. Both are reached by reflection
  * ({@link #open}): on the class path this needs nothing; on the module path the JVM needs
  * {@code --add-opens tensorflow/org.tensorflow=io.github.gan4j}, which the error message says.
- * gan-tests' {@code ClusterSessionGuardTest} fails when a TensorFlow Java upgrade removes either.
+ * gan-core's {@code ClusterSessionGuardTest} fails when a TensorFlow Java upgrade removes either.
  * (A helper class inside package {@code org.tensorflow} would need no reflection, but would
  * split that package between gan4j's module and TensorFlow's, which the module system refuses.)
  */

@@ -277,6 +277,19 @@ public final class ClusterSpec {
     return batchSize / n;
   }
 
+  /**
+   * This cluster and task as the JSON of {@value #TF_CONFIG}, which {@link #fromTfConfig} reads
+   * back (the timeouts are not part of it).
+   */
+  public String toTfConfig() {
+    StringBuilder out = new StringBuilder("{\"cluster\": {\"worker\": [");
+    for (int i = 0; i < workers.size(); i++) {
+      out.append(i == 0 ? "" : ", ").append('"').append(workers.get(i).replace("\\", "\\\\").replace("\"", "\\\""))
+          .append('"');
+    }
+    return out.append("]}, \"task\": {\"type\": \"worker\", \"index\": ").append(task).append("}}").toString();
+  }
+
   /** One line: {@code worker 1 of 2 [127.0.0.1:2222, 127.0.0.1:2223], timeout 60 s}. */
   @Override
   public String toString() {

@@ -150,6 +150,14 @@ class ClusterSpecTest {
     }
 
     @Test
+    void toTfConfig_isReadBack() {
+      ClusterSpec c = ClusterSpec.of(List.of("127.0.0.1:5000", "127.0.0.1:5001"), 1);
+      assertThat(c.toTfConfig()).isEqualTo("{\"cluster\": {\"worker\": [\"127.0.0.1:5000\", \"127.0.0.1:5001\"]},"
+          + " \"task\": {\"type\": \"worker\", \"index\": 1}}");
+      assertThat(ClusterSpec.fromTfConfig(c.toTfConfig())).isEqualTo(c);
+    }
+
+    @Test
     void invalidJson_namesTheCharacter() {
       assertThatThrownBy(() -> ClusterSpec.fromTfConfig("{\"cluster\": {\"worker\": [\"a:1\"}}"))
           .hasMessage("TF_CONFIG is not valid JSON: at character 30 expected ',' or ']' but found '}':"

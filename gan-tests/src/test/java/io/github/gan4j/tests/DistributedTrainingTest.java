@@ -3,6 +3,7 @@ package io.github.gan4j.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.gan4j.recipe.ClusterSpec;
+import io.github.gan4j.train.LocalWorkers;
 import io.github.gan4j.train.Steps;
 import io.github.gan4j.train.Trainer;
 import io.github.gan4j.train.TrainingListener;
@@ -124,6 +125,19 @@ class DistributedTrainingTest {
     assertThat(read(log)).contains("ClusterException: worker 1 of 2 (" + workers.get(1) + ") waited 3.00 s for the"
         + " other workers: worker 0 (" + workers.get(0) + ") is unreachable");
     assertThat((System.nanoTime() - start) / 1e9).isLessThan(30);
+  }
+
+  @Test
+  void localWorkers_runsACommandAsTheWorkersOfALoopbackCluster() throws Exception {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream out = new java.io.PrintStream(bytes, true, StandardCharsets.UTF_8);
+    int status = LocalWorkers.run(2, LocalWorkers.javaCommand(DistributedWorker.class, List.of("--batch", "32",
+        "--steps", "3", "--out", dir.resolve("local-{task}.bin").toString())), out);
+    String printed = bytes.toString(StandardCharsets.UTF_8);
+    assertThat(status).as("output:%n%s", printed).isZero();
+    assertThat(printed).contains("[worker 0] done COMPLETED at step 3").contains("[worker 1] done COMPLETED at step 3");
+    assertThat(DistributedWorker.Result.read(dir.resolve("local-1.bin"))
+        .sameBits(DistributedWorker.Result.read(dir.resolve("local-0.bin")))).isTrue();
   }
 
   /** {@code n} workers of a global batch {@code batch}; their results, by task. */

@@ -32,7 +32,8 @@ import java.util.TreeMap;
  * --batch 32 --steps 20 --out result.bin [--workers a:1,b:2 --task 0] [--timeout-ms 5000] [--startup-ms 30000]
  *   [--checkpoints dir --every 5] [--resume]
  * </pre>
- * Exit status 0, or 3 after a {@link ClusterException} (its message printed on one line
+ * Without {@code --workers}, the cluster of {@code TF_CONFIG} if set ({@code {task}} in
+ * {@code --out} becomes the task). Exit status 0, or 3 after a {@link ClusterException} (its message printed on one line
  * starting with {@code ClusterException: }).
  */
 public final class DistributedWorker {
@@ -49,8 +50,11 @@ public final class DistributedWorker {
     }
     Trainer.Builder builder = Trainer.of(Fixtures.tiny()).batchSize(Integer.parseInt(a.get("batch"))).seed(11)
         .threads(1, 1);
-    if (a.containsKey("workers")) {
-      ClusterSpec cluster = ClusterSpec.of(List.of(a.get("workers").split(",")), Integer.parseInt(a.get("task")));
+    ClusterSpec fromEnvironment = ClusterSpec.fromEnvironment().orElse(null);
+    if (a.containsKey("workers") || fromEnvironment != null) {
+      ClusterSpec cluster = a.containsKey("workers")
+          ? ClusterSpec.of(List.of(a.get("workers").split(",")), Integer.parseInt(a.get("task"))) : fromEnvironment;
+      a.put("out", a.get("out").replace("{task}", String.valueOf(cluster.task())));
       if (a.containsKey("timeout-ms")) {
         cluster = cluster.timeout(Duration.ofMillis(Long.parseLong(a.get("timeout-ms"))));
       }

@@ -140,6 +140,52 @@ class DistributedTrainingTest {
         .sameBits(DistributedWorker.Result.read(dir.resolve("local-0.bin")))).isTrue();
   }
 
+  @Test
+  void onTheModulePath_aClusterNeedsAddOpens_andTheErrorSaysSo() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux")
+        && System.getProperty("os.arch").equals("amd64"), "the module path below names the linux-x86_64 natives");
+    List<String> modules = new ArrayList<>();
+    List<String> classes = new ArrayList<>();
+    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      String name = Path.of(entry).getFileName().toString();
+      // gan-core is its classes directory or its jar, by the phase Maven ran
+      boolean core = entry.replace('\\', '/').endsWith("gan-core/target/classes")
+          || name.matches("gan-core-[0-9][^-]*(-SNAPSHOT)?\\.jar");
+      boolean module = core || name.startsWith("tensorflow-core-api-") || name.equals("tensorflow-core-native-1.1.0.jar")
+          || name.equals("tensorflow-core-native-1.1.0-linux-x86_64.jar") || name.startsWith("javacpp-")
+          || name.startsWith("protobuf-java-") || name.startsWith("ndarray-") || name.startsWith("jna-");
+      if (module) {
+        modules.add(entry);
+      } else if (!name.startsWith("tensorflow-core-native-")) {
+        classes.add(entry);
+      }
+    }
+    for (boolean opens : new boolean[] {false, true}) {
+      List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Xmx384m", "--module-path", String.join(java.io.File.pathSeparator, modules),
+          "--add-modules", "io.github.gan4j"));
+      if (opens) {
+        cmd.addAll(List.of("--add-opens", "tensorflow/org.tensorflow=io.github.gan4j"));
+      }
+      cmd.addAll(List.of("-cp", String.join(java.io.File.pathSeparator, classes), DistributedWorker.class.getName(),
+          "--workers", ClusterSpec.loopback(1).get(0), "--task", "0", "--batch", "8", "--steps", "2",
+          "--out", dir.resolve("module-path.bin").toString()));
+      Path log = dir.resolve("module-path-" + opens + ".log");
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+      pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
+      Process p = pb.start();
+      assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
+      if (opens) {
+        assertThat(p.exitValue()).as("log:%n%s", read(log)).isZero();
+        assertThat(read(log)).contains("done COMPLETED at step 2");
+      } else {
+        assertThat(p.exitValue()).isNotZero();
+        assertThat(read(log)).contains("on the module path start the JVM with"
+            + " --add-opens tensorflow/org.tensorflow=io.github.gan4j");
+      }
+    }
+  }
+
   /** {@code n} workers of a global batch {@code batch}; their results, by task. */
   private List<DistributedWorker.Result> cluster(String name, int n, int batch, int steps, List<String> extra)
       throws Exception {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -39,6 +40,8 @@ final class ClusterGuard {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
   private final ClusterSpec cluster;
+  private final Duration grace;
+  private final Consumer<String> onHang;
   private final Object lock = new Object();
   private String running;
   private long deadline;
@@ -46,7 +49,23 @@ final class ClusterGuard {
   private Thread watchdog;
 
   ClusterGuard(ClusterSpec cluster) {
+    this(cluster, Duration.ofSeconds(30), message -> {
+      LOG.log(System.Logger.Level.ERROR, message);
+      System.err.flush();
+      Runtime.getRuntime().halt(HUNG_EXIT_STATUS);
+    });
+  }
+
+  /**
+   * @param grace added to every run's deadline (beyond twice the timeout and four times the
+   *     slowest run so far)
+   * @param onHang what the watchdog does with its diagnosis when a run is past its deadline: log
+   *     it and end the process
+   */
+  ClusterGuard(ClusterSpec cluster, Duration grace, Consumer<String> onHang) {
     this.cluster = cluster;
+    this.grace = grace;
+    this.onHang = onHang;
   }
 
   ClusterSpec cluster() {
@@ -141,7 +160,7 @@ final class ClusterGuard {
    */
   <T> T run(String what, boolean first, Supplier<T> call) {
     long start = System.nanoTime();
-    Duration allowed = cluster.timeout().multipliedBy(2).plusSeconds(30).plusNanos(4 * slowestNanos);
+    Duration allowed = cluster.timeout().multipliedBy(2).plus(grace).plusNanos(4 * slowestNanos);
     if (first) {
       allowed = allowed.plus(cluster.startupTimeout());
     }
@@ -217,13 +236,12 @@ final class ClusterGuard {
       }
       if (what != null) {
         Map<Integer, String> missing = unreachable();
-        LOG.log(System.Logger.Level.ERROR, self() + " is stuck in " + what + " past its deadline, inside TensorFlow,"
-            + " which does not time out when worker 0 (the collective group leader) is gone before a run: "
+        onHang.accept(self() + " is stuck in " + what + " past its deadline, inside TensorFlow, which does not time"
+            + " out when worker 0 (the collective group leader) is gone before a run: "
             + (missing.isEmpty() ? "every worker's server answers" : describe(missing))
             + ". Ending the process with exit status " + HUNG_EXIT_STATUS + "; restart every worker and resume from"
             + " the newest checkpoint.");
-        System.err.flush();
-        Runtime.getRuntime().halt(HUNG_EXIT_STATUS);
+        return;
       }
       try {
         TimeUnit.SECONDS.sleep(1);

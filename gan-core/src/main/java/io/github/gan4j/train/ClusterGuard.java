@@ -47,6 +47,7 @@ final class ClusterGuard {
   private long deadline;
   private long slowestNanos;
   private Thread watchdog;
+  private boolean closed;
 
   ClusterGuard(ClusterSpec cluster) {
     this(cluster, Duration.ofSeconds(30), message -> {
@@ -219,8 +220,18 @@ final class ClusterGuard {
     }
   }
 
+  /** Stops the watchdog; idempotent. */
+  void close() {
+    synchronized (lock) {
+      closed = true;
+      if (watchdog != null) {
+        watchdog.interrupt();
+      }
+    }
+  }
+
   private void startWatchdog() {
-    if (watchdog != null) {
+    if (watchdog != null || closed) {
       return;
     }
     watchdog = new Thread(this::watch, "gan4j-cluster-watchdog");

@@ -25,12 +25,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Trains a {@link Gan} with the frozen-discriminator procedure on a TensorFlow graph:
@@ -74,7 +76,7 @@ public final class Trainer implements AutoCloseable {
   /** The rows of every global batch this process computes: all of them, or its share in a cluster. */
   private final int share;
   private boolean clusterMet;
-  private final java.util.Set<String> firstRuns = new java.util.HashSet<>();
+  private final Set<String> firstRuns = new HashSet<>();
   private BatchSchedule schedule;
   private Dataset scheduled;
   private int fullyCheckedStepsLeft = FULLY_CHECKED_STEPS;
@@ -334,7 +336,7 @@ public final class Trainer implements AutoCloseable {
    * Runs a step; in a cluster, first meets the other workers (once after a build or restore),
    * then runs it under the {@link ClusterGuard}.
    */
-  private <T> T guarded(String kind, java.util.function.Supplier<T> run) {
+  private <T> T guarded(String kind, Supplier<T> run) {
     if (cluster == null) {
       return run.get();
     }
@@ -584,6 +586,9 @@ public final class Trainer implements AutoCloseable {
   /** Releases the native graph and session; idempotent. */
   @Override
   public void close() {
+    if (cluster != null) {
+      cluster.close();   // this process's TensorFlow server lives on: TensorFlow cannot stop it
+    }
     graph.close();
   }
 

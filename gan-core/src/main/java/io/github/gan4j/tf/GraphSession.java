@@ -1,5 +1,6 @@
 package io.github.gan4j.tf;
 
+import io.github.gan4j.recipe.ClusterSpec;
 import io.github.gan4j.recipe.Precision;
 import io.github.gan4j.recipe.TrainingRecipe;
 import java.io.IOException;
@@ -46,8 +47,18 @@ final class GraphSession implements AutoCloseable {
 
   /** A session for {@code graph} configured by {@code recipe}, running in {@code precision} (the one in effect). */
   GraphSession(Graph graph, TrainingRecipe recipe, Precision precision) {
+    this(graph, recipe, precision, null);
+  }
+
+  /**
+   * As {@link #GraphSession(Graph, TrainingRecipe, Precision)}; with a {@code cluster}, the session
+   * runs on this process's TensorFlow server as worker {@code cluster.task()} ({@link ClusterSession}),
+   * variables initialized.
+   */
+  GraphSession(Graph graph, TrainingRecipe recipe, Precision precision, ClusterSpec cluster) {
     this.graph = graph;
-    this.session = new Session(graph, config(recipe, precision));
+    this.session = cluster == null ? new Session(graph, config(recipe, precision))
+        : ClusterSession.open(graph, cluster, config(recipe, precision));
   }
 
   static ConfigProto config(TrainingRecipe recipe, Precision precision) {
@@ -179,6 +190,16 @@ final class GraphSession implements AutoCloseable {
     float[] out = new float[Math.toIntExact(t.size())];
     t.copyTo(DataBuffers.of(out, false, false));
     return out;
+  }
+
+  /** Feeds {@code values} to {@code input} and returns {@code output}, both int64 vectors. */
+  long[] exchange(Placeholder<TInt64> input, long[] values, Operand<TInt64> output) {
+    try (TInt64 in = TInt64.vectorOf(values); Result r = session.runner().feed(input, in).fetch(output).run()) {
+      TInt64 t = (TInt64) r.get(0);
+      long[] out = new long[(int) t.size()];
+      t.copyTo(DataBuffers.of(out, false, false));
+      return out;
+    }
   }
 
   /** The value of an int64 scalar variable. */

@@ -24,10 +24,20 @@ final class LatentLowering {
   private final int latentDim;
   private final List<RandomStream> fedStreams;
   private final Placeholder<TFloat32> fed;
+  private final Replica replica;
 
   LatentLowering(Ops tf, Sampler sampler, int batch, int latentDim, int discriminatorSteps) {
+    this(tf, sampler, batch, latentDim, discriminatorSteps, Replica.single());
+  }
+
+  /**
+   * As one replica of a data-parallel run: {@code batch} is the global batch; each draw is this
+   * replica's rows of the global batch's draw, and fed noise holds this replica's rows only.
+   */
+  LatentLowering(Ops tf, Sampler sampler, int batch, int latentDim, int discriminatorSteps, Replica replica) {
     this.sampler = sampler;
-    this.batch = batch;
+    this.replica = replica;
+    this.batch = replica.share(batch);
     this.latentDim = latentDim;
     List<RandomStream> streams = new ArrayList<>();
     for (int j = 0; j < discriminatorSteps; j++) {
@@ -64,7 +74,11 @@ final class LatentLowering {
       return tf.slice(fed, tf.constant(new int[] {slot * batch, 0}), tf.constant(new int[] {batch, latentDim}));
     }
     Operand<TInt64> key = keys.key(tf, stream);
-    Operand<TInt64> shape = tf.constant(new long[] {batch, latentDim});
+    return replica.share(tf, batch, rows -> draw(tf, key, rows));
+  }
+
+  private Operand<TFloat32> draw(Ops tf, Operand<TInt64> key, long rows) {
+    Operand<TInt64> shape = tf.constant(new long[] {rows, latentDim});
     if (sampler instanceof Normal n) {
       Operand<TFloat32> z = tf.random.statelessRandomNormal(shape, key);
       return n.mean() == 0f && n.stddev() == 1f ? z

@@ -93,6 +93,7 @@ final class NetworkLowering {
   private final Network network;
   private final String scope;
   private final long seed;
+  private final Replica replica;
   private final Map<String, Variable<TFloat32>> variables = new LinkedHashMap<>();
   private final List<String> trainable = new ArrayList<>();
 
@@ -101,15 +102,29 @@ final class NetworkLowering {
   }
 
   /**
+   * As {@link #NetworkLowering(Ops, Network, long)}, as one replica of a data-parallel run: its
+   * training passes normalize BatchNorm over the global batch and draw dropout masks as their
+   * share of a global draw.
+   */
+  NetworkLowering(Ops tf, Network network, long seed, Replica replica) {
+    this(tf, network, seed, network.name(), replica);
+  }
+
+  /**
    * The network's variables under {@code scope} instead of its name (the generator's moving
    * average lives under {@code generator_ema}); initial values are those of the variables
    * under the network's name, so both start equal. Dropout streams keep the network's name.
    */
   NetworkLowering(Ops tf, Network network, long seed, String scope) {
+    this(tf, network, seed, scope, Replica.single());
+  }
+
+  private NetworkLowering(Ops tf, Network network, long seed, String scope, Replica replica) {
     CustomLayerLowering.checkLowerable(network);
     this.network = network;
     this.scope = scope;
     this.seed = seed;
+    this.replica = replica;
     // a sub-scope is made unique on every call, so each scope is opened exactly once
     Ops networkScope = tf.withInitScope().withSubScope(scope);
     for (NetworkLayer layer : network.layers()) {
@@ -136,6 +151,11 @@ final class NetworkLowering {
 
   Network network() {
     return network;
+  }
+
+  /** The replica this network's passes belong to ({@link Replica#single()} outside a cluster). */
+  Replica replica() {
+    return replica;
   }
 
   /** Every variable, by full name, in creation order. */
@@ -262,7 +282,11 @@ final class NetworkLowering {
         return x;
       }
       Operand<TInt64> key = pass.keys.key(tf, pass.stream.child(network.name() + "/" + n));
-      Operand<TFloat32> u = tf.random.statelessRandomUniform(tf.shape(x), key);
+      // a replica's mask is its rows of the mask a single process would draw for the global batch
+      Operand<TFloat32> u = x.shape().hasUnknownDimension()
+          ? tf.random.statelessRandomUniform(tf.shape(x), key)
+          : replica.share(tf, x.shape().size(0), rows -> tf.random
+              .statelessRandomUniform(tf.constant(withBatch(rows, x.shape().asArray())), key));
       Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(u, tf.constant(d.rate())), TFloat32.class);
       return tf.math.mul(x, tf.math.mul(keep, tf.constant(1f / (1f - d.rate()))));
     }
@@ -287,6 +311,9 @@ final class NetworkLowering {
         ? tf.reshape(x, tf.constant(new int[] {-1, 1, 1, l.input().dim(0)}))
         : x;
     boolean training = pass.mode.batchNormTraining();
+    if (training && replica.count() > 1) {
+      return synchronizedBatchNorm(pass, l, bn, x, in, vector);
+    }
     FusedBatchNorm<TFloat32, TFloat32> fbn = tf.nn.fusedBatchNorm(in,
         read(pass, n, "gamma"), read(pass, n, "beta"),
         read(pass, n, "moving_mean"), read(pass, n, "moving_variance"),
@@ -300,6 +327,42 @@ final class NetworkLowering {
       pass.statUpdates.add(tf.assign(variables.get(prefix + "moving_variance"), fbn.batchVariance()));
     }
     Operand<TFloat32> y = fbn.y();
+    return vector ? tf.reshape(y, tf.constant(new int[] {-1, l.input().dim(0)})) : y;
+  }
+
+  /**
+   * BatchNorm in training mode over the global batch: the mean and mean square of each channel
+   * are averaged over all replicas (one all-reduce; its gradient is the mean over replicas of the
+   * incoming gradients), so every replica normalizes with the statistics a single process would
+   * compute for the whole batch and updates the moving statistics identically. The moving
+   * variance takes the unbiased variance of the global batch, as FusedBatchNormV3 does.
+   */
+  private Operand<TFloat32> synchronizedBatchNorm(Pass pass, NetworkLayer l, BatchNorm bn, Operand<TFloat32> x,
+      Operand<TFloat32> in, boolean vector) {
+    Ops tf = pass.tf;
+    String n = l.name();
+    int channels = (int) in.shape().size(3);
+    Operand<TInt32> axes = tf.constant(new int[] {0, 1, 2});
+    Operand<TFloat32> localMean = tf.math.mean(in, axes);
+    Operand<TFloat32> localSquare = tf.math.mean(tf.math.square(in), axes);
+    Operand<TFloat32> both = replica.mean(tf, tf.concat(List.of(localMean, localSquare), tf.constant(0)));
+    Operand<TFloat32> mean = tf.slice(both, tf.constant(new int[] {0}), tf.constant(new int[] {channels}));
+    Operand<TFloat32> square = tf.slice(both, tf.constant(new int[] {channels}), tf.constant(new int[] {channels}));
+    Operand<TFloat32> variance = tf.math.maximum(tf.math.sub(square, tf.math.square(mean)), tf.constant(0f));
+    Operand<TFloat32> scale = tf.math.mul(read(pass, n, "gamma"),
+        tf.math.rsqrt(tf.math.add(variance, tf.constant(bn.epsilon()))));
+    Operand<TFloat32> y = tf.math.add(tf.math.mul(tf.math.sub(in, mean), scale), read(pass, n, "beta"));
+    long count = in.shape().size(0) * in.shape().size(1) * in.shape().size(2) * replica.count();
+    float factor = 1f - bn.momentum();
+    String prefix = scope + "/" + n + "/";
+    Operand<TFloat32> movingMean = read(pass, n, "moving_mean");
+    Operand<TFloat32> movingVariance = read(pass, n, "moving_variance");
+    Operand<TFloat32> unbiased = tf.math.mul(variance, tf.constant(count > 1 ? (float) count / (count - 1) : 1f));
+    pass.statUpdates.add(tf.assign(variables.get(prefix + "moving_mean"), tf.math.add(
+        tf.math.mul(movingMean, tf.constant(1f - factor)), tf.math.mul(tf.stopGradient(mean), tf.constant(factor)))));
+    pass.statUpdates.add(tf.assign(variables.get(prefix + "moving_variance"), tf.math.add(
+        tf.math.mul(movingVariance, tf.constant(1f - factor)),
+        tf.math.mul(tf.stopGradient(unbiased), tf.constant(factor)))));
     return vector ? tf.reshape(y, tf.constant(new int[] {-1, l.input().dim(0)})) : y;
   }
 
@@ -327,6 +390,12 @@ final class NetworkLowering {
 
   private static String padding(Padding p) {
     return p == Padding.SAME ? "SAME" : "VALID";
+  }
+
+  private static long[] withBatch(long batch, long[] dims) {
+    long[] out = dims.clone();
+    out[0] = batch;
+    return out;
   }
 
   private static int[] withBatch(int batch, int[] dims) {

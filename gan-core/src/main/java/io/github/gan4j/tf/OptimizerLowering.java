@@ -115,6 +115,9 @@ final class OptimizerLowering {
       xs[i] = read.asOutput();
     }
     Output<?>[] grads = graph.addGradients(loss.asOutput(), xs);
+    if (network.replica().distributed()) {
+      grads = allReduced(pass.tf, grads);
+    }
     if (gradients != null) {
       for (Output<?> g : grads) {
         @SuppressWarnings("unchecked")
@@ -165,5 +168,20 @@ final class OptimizerLowering {
     }
     all.addAll(extra);
     return pass.tf.withControlDependencies(all).noOp();
+  }
+
+  /** The mean of each gradient over all replicas, in one all-reduce, so every replica applies the same update. */
+  @SuppressWarnings("unchecked")
+  private Output<?>[] allReduced(Ops tf, Output<?>[] grads) {
+    List<Operand<TFloat32>> local = new ArrayList<>();
+    for (Output<?> g : grads) {
+      local.add((Operand<TFloat32>) g);
+    }
+    List<Operand<TFloat32>> mean = network.replica().mean(tf.withSubScope("gradient_all_reduce"), local);
+    Output<?>[] out = new Output<?>[grads.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = mean.get(i).asOutput();
+    }
+    return out;
   }
 }

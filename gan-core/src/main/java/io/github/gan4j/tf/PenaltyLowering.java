@@ -174,8 +174,9 @@ final class PenaltyLowering {
       } else if (p instanceof GradientPenalty.WganGp gp) {
         int batch = (int) real.shape().size(0);
         int rank = real.shape().numDimensions();
-        Operand<TFloat32> e = interpolationWeights(tf, keys.key(tf, RandomStream.penaltyInterpolation(j)), batch, rank,
-            TFloat32.class);
+        Operand<TInt64> key = keys.key(tf, RandomStream.penaltyInterpolation(j));
+        Operand<TFloat32> e = discriminator.replica().share(tf, batch,
+            rows -> interpolationWeights(tf, key, (int) rows, rank, TFloat32.class));
         NetworkLowering.Pass gpPass = pass.sharingReads(RandomStream.penaltyDropout(j));
         sum = add(tf, sum, wganGp(tf, gp.lambda(), gp.interval(), real, fake, e,
             x -> discriminator.forward(gpPass, x)).value());

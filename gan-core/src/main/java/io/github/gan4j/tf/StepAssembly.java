@@ -123,9 +123,11 @@ final class StepAssembly {
       }
     }
     Op done = scope.withControlDependencies(after).withName("done").assignAdd(stepCounter, scope.constant(1L));
-    return new Target(done, average(scope, dLosses), gLoss, average(scope, dReals), gFakeScore,
-        average(scope, dFakes), average(scope, dPenalties), weightNorm(scope.withControlDependencies(List.of(done))),
-        gradients);
+    // the losses and scores of the global batch: means over replicas (the same values in a single process)
+    List<Operand<TFloat32>> reported = generator.replica().reported(scope, average(scope, dLosses), gLoss,
+        average(scope, dReals), gFakeScore, average(scope, dFakes), average(scope, dPenalties));
+    return new Target(done, reported.get(0), reported.get(1), reported.get(2), reported.get(3),
+        reported.get(4), reported.get(5), weightNorm(scope.withControlDependencies(List.of(done))), gradients);
   }
 
   /**
@@ -162,7 +164,7 @@ final class StepAssembly {
   private Op discriminatorPhase(Ops phase, RandomKeys keys, int j, int penaltySet,
       List<Operand<TFloat32>> losses, List<Operand<TFloat32>> reals, List<Operand<TFloat32>> fakes,
       List<Operand<TFloat32>> penaltyValues, List<List<Operand<TFloat32>>> updates) {
-    int b = recipe.batchSize();
+    int b = generator.replica().share(recipe.batchSize());
     Shape image = recipe.gan().imageShape();
     int[] begin = new int[image.rank() + 1];
     begin[0] = j * b;

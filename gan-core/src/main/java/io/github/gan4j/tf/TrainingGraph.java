@@ -2,6 +2,7 @@ package io.github.gan4j.tf;
 
 import io.github.gan4j.Gan;
 import io.github.gan4j.data.Directories;
+import io.github.gan4j.recipe.ClusterSpec;
 import io.github.gan4j.recipe.Precision;
 import io.github.gan4j.recipe.RandomStream;
 import io.github.gan4j.recipe.TrainingRecipe;
@@ -66,6 +67,9 @@ public final class TrainingGraph implements AutoCloseable {
   private final EmaLowering ema;
   private final Operand<TFloat32> sampleImagesRaw;
   private final Op emaCopy;
+  private final Replica replica;
+  private final Placeholder<TInt64> handshakeInput;
+  private final Operand<TInt64> handshakeOutput;
   private boolean closed;
 
   private static final Pattern NO_GRADIENT = Pattern.compile("No gradient defined for op: ([A-Za-z0-9_]+)");
@@ -84,15 +88,30 @@ public final class TrainingGraph implements AutoCloseable {
    * may be float32 where the recipe asks for bfloat16); the variables are initialized on first use.
    */
   public TrainingGraph(TrainingRecipe recipe, Precision precision) {
+    this(recipe, precision, null);
+  }
+
+  /**
+   * As {@link #TrainingGraph(TrainingRecipe, Precision)}; with a {@code cluster}, the graph is
+   * worker {@code cluster.task()}'s replica of a synchronous data-parallel run ({@link Replica}):
+   * it takes its share of every global batch of {@code recipe.batchSize()} (the real images fed
+   * and the noise drawn are its rows of the global batch), averages each update's gradients and
+   * BatchNorm's batch statistics over all workers, and runs on this process's TensorFlow server.
+   *
+   * @throws IllegalArgumentException if the batch size cannot be split evenly over the workers
+   */
+  public TrainingGraph(TrainingRecipe recipe, Precision precision, ClusterSpec cluster) {
     this.recipe = recipe;
     Gan gan = recipe.gan();
     this.graph = new Graph();
     try {
-      // device placement for every op would be set here, e.g. tf.withDevice(DeviceSpec...)
+      // device placement for every op would be set here, e.g. tf.withDevice(DeviceSpec...); in a
+      // cluster the session's device filter keeps every op on this worker's devices
       Ops tf = Ops.create(graph);
-      this.generator = new NetworkLowering(tf, gan.generator(), recipe.seed());
+      this.replica = cluster == null ? Replica.single() : Replica.of(cluster, graph, recipe.batchSize());
+      this.generator = new NetworkLowering(tf, gan.generator(), recipe.seed(), replica);
       this.ema = recipe.generatorEma().map(e -> new EmaLowering(tf, e, generator, recipe.seed())).orElse(null);
-      this.discriminator = new NetworkLowering(tf, gan.discriminator(), recipe.seed());
+      this.discriminator = new NetworkLowering(tf, gan.discriminator(), recipe.seed(), replica);
       this.stepCounter = tf.withInitScope().withName("step").variable(tf.withInitScope().constant(0L));
       Ops optimizers = tf.withInitScope().withSubScope("optimizer");
       this.generatorOptimizer = new OptimizerLowering(optimizers, recipe.generatorOptimizer(),
@@ -102,8 +121,8 @@ public final class TrainingGraph implements AutoCloseable {
 
       int k = recipe.discriminatorSteps();
       this.realInput = tf.withName("real_images").placeholder(TFloat32.class, Placeholder.shape(
-          org.tensorflow.ndarray.Shape.of(gan.imageShape().withBatch((long) k * recipe.batchSize()))));
-      this.latent = new LatentLowering(tf, recipe.sampler(), recipe.batchSize(), gan.latentDim(), k);
+          org.tensorflow.ndarray.Shape.of(gan.imageShape().withBatch((long) k * replica.share(recipe.batchSize())))));
+      this.latent = new LatentLowering(tf, recipe.sampler(), recipe.batchSize(), gan.latentDim(), k, replica);
 
       this.penalties = new PenaltyLowering(recipe.penalties());
       StepAssembly steps = new StepAssembly(graph, tf, recipe, generator, discriminator, generatorOptimizer,
@@ -138,12 +157,49 @@ public final class TrainingGraph implements AutoCloseable {
       this.learningRates = List.of(discriminatorOptimizer.learningRate(rates.withSubScope("discriminator")),
           generatorOptimizer.learningRate(rates.withSubScope("generator")));
 
-      this.session = new GraphSession(graph, recipe, precision);
+      if (cluster != null) {
+        Ops handshake = tf.withSubScope("handshake");
+        this.handshakeInput = handshake.withName("mine").placeholder(TInt64.class,
+            Placeholder.shape(org.tensorflow.ndarray.Shape.of(HANDSHAKE_WORDS)));
+        this.handshakeOutput = replica.gather(handshake, handshakeInput,
+            (float) (cluster.startupTimeout().toMillis() / 1000.0));
+      } else {
+        this.handshakeInput = null;
+        this.handshakeOutput = null;
+      }
+      this.session = new GraphSession(graph, recipe, precision, cluster);
       OneDnn.warnIfOff();
     } catch (RuntimeException | Error e) {
       graph.close();
       throw e;
     }
+  }
+
+  /** Values each worker contributes to {@link #handshake}. */
+  public static final int HANDSHAKE_WORDS = 4;
+
+  /**
+   * Exchanges {@value #HANDSHAKE_WORDS} values with every worker of the cluster, waiting for all of
+   * them up to the cluster's startup timeout: the first run of a worker, which meets the others.
+   *
+   * @param mine this worker's values
+   * @return every worker's values, in task order ({@code size * HANDSHAKE_WORDS})
+   * @throws IllegalStateException outside a cluster
+   */
+  public long[] handshake(long[] mine) {
+    checkOpen();
+    if (handshakeInput == null) {
+      throw new IllegalStateException("not a worker of a cluster");
+    }
+    return session.exchange(handshakeInput, mine, handshakeOutput);
+  }
+
+  /**
+   * How many collective ops (all-reduces, gathers) the graph holds: the same on every worker
+   * whose graph is the same, so workers compare it in their handshake.
+   */
+  public int collectives() {
+    return replica.collectives();
   }
 
   /** Whether the latent noise is fed from Java (a custom sampler) rather than made in-graph. */

@@ -17,7 +17,8 @@ public final class Listeners {
   /**
    * Every {@code every} steps, writes a 5x5 grid of samples from 25 fixed latent vectors
    * (the same ones all run long, so the grids show progress) to
-   * {@code dir/step-NNNNNN.png}, each image scaled up to be easy to see.
+   * {@code dir/step-NNNNNN.png}, each image scaled up to be easy to see. In a cluster, only the
+   * chief writes ({@link Trainer#isChief()}).
    */
   public static TrainingListener sampleGrid(Path dir, int every) {
     return sampleGrid(dir, every, 5);
@@ -29,7 +30,7 @@ public final class Listeners {
       throw new IllegalArgumentException("every and side must be positive, were " + every + ", " + side);
     }
     return (trainer, m) -> {
-      if (m.step() % every == 0) {
+      if (m.step() % every == 0 && trainer.isChief()) {
         writeGrid(trainer, dir.resolve(String.format(Locale.ROOT, "step-%06d.png", m.step())), side);
       }
     };
@@ -95,7 +96,8 @@ public final class Listeners {
    * {@code every} steps, keeping the newest {@code keep}, and once more when {@code fit} ends
    * (completed, stopped or failed) if its last step is not saved yet. A state whose weights or
    * losses are not finite numbers ({@link StepMetrics#finite()}) is never saved, so the newest
-   * checkpoint is always one to go back to.
+   * checkpoint is always one to go back to. In a cluster, only the chief writes
+   * ({@link Trainer#isChief()}); the others hold the same weights and restore from its checkpoints.
    */
   public static TrainingListener checkpoints(Path root, int every, int keep) {
     if (every <= 0 || keep <= 0) {
@@ -129,6 +131,9 @@ public final class Listeners {
       }
 
       private void save(Trainer trainer) {
+        if (!trainer.isChief()) {
+          return;   // in a cluster the chief writes; every replica holds its weights
+        }
         Checkpoints.save(trainer, root, keep);
         saved = trainer.stepCount();
       }

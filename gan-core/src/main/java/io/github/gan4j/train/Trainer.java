@@ -5,6 +5,7 @@ import io.github.gan4j.data.BatchSchedule;
 import io.github.gan4j.data.Dataset;
 import io.github.gan4j.layers.Shape;
 import io.github.gan4j.sample.Sampler;
+import io.github.gan4j.recipe.ClusterSpec;
 import io.github.gan4j.recipe.DiscriminatorUpdate;
 import io.github.gan4j.recipe.FakeBatches;
 import io.github.gan4j.extension.CustomLoss;
@@ -24,6 +25,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -31,6 +33,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.LongPredicate;
+import java.util.function.Supplier;
 
 /**
  * Trains a {@link Gan} with the frozen-discriminator procedure on a TensorFlow graph:
@@ -70,6 +73,11 @@ public final class Trainer implements AutoCloseable {
   private final float[] realBuffer;
   private final float[] noiseBuffer;
   private final int[] indexBuffer;
+  private final ClusterGuard cluster;
+  /** The rows of every global batch this process computes: all of them, or its share in a cluster. */
+  private final int share;
+  private boolean clusterMet;
+  private final Set<String> firstRuns = new HashSet<>();
   private BatchSchedule schedule;
   private Dataset scheduled;
   private int fullyCheckedStepsLeft = FULLY_CHECKED_STEPS;
@@ -85,7 +93,7 @@ public final class Trainer implements AutoCloseable {
   private StepMetrics lastMetrics;
   private Map<String, float[]> lastGradients = Map.of();
 
-  private Trainer(TrainingRecipe recipe) {
+  private Trainer(TrainingRecipe recipe, ClusterSpec cluster) {
     this.gan = recipe.gan();
     this.recipe = recipe;
     this.precisionInEffect = recipe.precision() == Precision.FLOAT32
@@ -93,11 +101,13 @@ public final class Trainer implements AutoCloseable {
         : CpuKernels.current().precisionInEffect(recipe.precision());
     precisionInEffect.warning().filter(w -> !PRECISION_WARNED.getAndSet(true))
         .ifPresent(w -> LOG.log(System.Logger.Level.WARNING, w));
-    this.graph = new TrainingGraph(recipe, precisionInEffect.precision());
+    this.cluster = cluster == null ? null : new ClusterGuard(cluster);
+    this.share = cluster == null ? recipe.batchSize() : cluster.shareOf(recipe.batchSize());
+    this.graph = new TrainingGraph(recipe, precisionInEffect.precision(), cluster);
     int k = recipe.discriminatorSteps();
-    this.realBuffer = new float[Math.toIntExact((long) k * recipe.batchSize() * gan.imageShape().size())];
+    this.realBuffer = new float[Math.toIntExact((long) k * share * gan.imageShape().size())];
     this.noiseBuffer = graph.feedsNoise()
-        ? new float[graph.fedNoiseStreams().size() * recipe.batchSize() * gan.latentDim()] : null;
+        ? new float[graph.fedNoiseStreams().size() * share * gan.latentDim()] : null;
     this.indexBuffer = new int[recipe.batchSize()];
   }
 
@@ -120,6 +130,23 @@ public final class Trainer implements AutoCloseable {
    */
   public PrecisionInEffect precisionInEffect() {
     return precisionInEffect;
+  }
+
+  /**
+   * The cluster this trainer is one worker of ({@link Builder#cluster}), or empty for a single
+   * process.
+   */
+  public Optional<ClusterSpec> cluster() {
+    return Optional.ofNullable(cluster).map(ClusterGuard::cluster);
+  }
+
+  /**
+   * Whether this trainer writes the run's files: true for a single process and for worker 0 of a
+   * cluster. {@link Listeners#checkpoints} and {@link Listeners#sampleGrid} write nothing on the
+   * other workers (their weights are the chief's, bit for bit).
+   */
+  public boolean isChief() {
+    return cluster == null || cluster.cluster().isChief();
   }
 
   /** The model being trained. */
@@ -272,7 +299,7 @@ public final class Trainer implements AutoCloseable {
     long start = System.nanoTime();
     fillReal(dataset);
     fillNoise(true, true);
-    StepResult r = graph.step(realBuffer, noiseBuffer, gradientsWanted());
+    StepResult r = guarded("step", () -> graph.step(realBuffer, noiseBuffer, gradientsWanted()));
     return metrics(r, start);
   }
 
@@ -284,7 +311,7 @@ public final class Trainer implements AutoCloseable {
   public Map<String, long[]> profileStep(Dataset dataset) {
     fillReal(dataset);
     fillNoise(true, true);
-    Map<String, long[]> profile = graph.profileStep(realBuffer, noiseBuffer);
+    Map<String, long[]> profile = guarded("profiled step", () -> graph.profileStep(realBuffer, noiseBuffer));
     return profile;
   }
 
@@ -296,7 +323,8 @@ public final class Trainer implements AutoCloseable {
     long start = System.nanoTime();
     fillReal(dataset);
     fillNoise(true, false);
-    StepResult r = graph.discriminatorStep(realBuffer, noiseBuffer, gradientsWanted());
+    StepResult r = guarded("discriminator step",
+        () -> graph.discriminatorStep(realBuffer, noiseBuffer, gradientsWanted()));
     return metrics(r, start);
   }
 
@@ -308,8 +336,23 @@ public final class Trainer implements AutoCloseable {
   public StepMetrics generatorStep() {
     long start = System.nanoTime();
     fillNoise(false, true);
-    StepResult r = graph.generatorStep(noiseBuffer, gradientsWanted());
+    StepResult r = guarded("generator step", () -> graph.generatorStep(noiseBuffer, gradientsWanted()));
     return metrics(r, start);
+  }
+
+  /**
+   * Runs a step; in a cluster, first meets the other workers (once after a build or restore),
+   * then runs it under the {@link ClusterGuard}.
+   */
+  private <T> T guarded(String kind, Supplier<T> run) {
+    if (cluster == null) {
+      return run.get();
+    }
+    if (!clusterMet) {
+      cluster.meet(graph, recipe, stepCount());
+      clusterMet = true;
+    }
+    return cluster.run(kind + " " + (stepCount() + 1), firstRuns.add(kind), run);
   }
 
   private StepMetrics metrics(StepResult r, long start) {
@@ -408,9 +451,11 @@ public final class Trainer implements AutoCloseable {
     long step = stepCount();
     int sampled = (int) Math.floorMod(step, (long) batch);
     int offset = 0;
+    // in a cluster, this worker's rows of every global batch: [task * share, (task + 1) * share)
+    int first = cluster == null ? 0 : cluster.cluster().task() * share;
     for (int j = 0; j < k; j++) {
       s.indices(step * k + j, indexBuffer);
-      for (int i = 0; i < batch; i++) {
+      for (int i = first; i < first + share; i++) {
         dataset.copyImage(indexBuffer[i], realBuffer, offset);
         if (checkAll || i == sampled) {
           checkPixels(dataset, indexBuffer[i], offset, imageSize);
@@ -450,15 +495,17 @@ public final class Trainer implements AutoCloseable {
     if (noiseBuffer == null) {
       return;
     }
-    int block = recipe.batchSize() * gan.latentDim();
-    float[] one = new float[block];
+    int block = share * gan.latentDim();
+    float[] one = new float[recipe.batchSize() * gan.latentDim()];
+    // in a cluster, this worker's rows of the global batch's draw
+    int first = cluster == null ? 0 : cluster.cluster().task() * block;
     List<RandomStream> streams = graph.fedNoiseStreams();
     for (int slot = 0; slot < streams.size(); slot++) {
       RandomStream stream = streams.get(slot);
       if (stream.equals(RandomStream.GENERATOR_NOISE) ? generator : discriminator) {
         long[] key = stream.key(recipe.seed(), stepCount());
         recipe.sampler().sample(key[0], key[1], one);
-        System.arraycopy(one, 0, noiseBuffer, slot * block, block);
+        System.arraycopy(one, first, noiseBuffer, slot * block, block);
       }
     }
   }
@@ -574,6 +621,7 @@ public final class Trainer implements AutoCloseable {
     graph.restore(dir, fresh, CheckpointFormat.hasGeneratorEma(manifest));
     trainingNanos = CheckpointFormat.trainingNanos(manifest);
     fullyCheckedStepsLeft = FULLY_CHECKED_STEPS;
+    clusterMet = false;   // the workers compare their restored state before the next step
   }
 
   /**
@@ -606,6 +654,9 @@ public final class Trainer implements AutoCloseable {
   /** Releases the native graph and session; idempotent. */
   @Override
   public void close() {
+    if (cluster != null) {
+      cluster.close();   // this process's TensorFlow server lives on: TensorFlow cannot stop it
+    }
     graph.close();
   }
 
@@ -632,6 +683,7 @@ public final class Trainer implements AutoCloseable {
     private GeneratorEma generatorEma;
     private LearningRateSchedule discriminatorSchedule = LearningRateSchedule.constant();
     private LearningRateSchedule generatorSchedule = LearningRateSchedule.constant();
+    private ClusterSpec cluster;
 
     private Builder(Gan gan) {
       this.gan = gan;
@@ -799,6 +851,27 @@ public final class Trainer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Makes this trainer one worker of a synchronous data-parallel run (default: a single
+     * process). Every worker is built with the same configuration and its own
+     * {@link ClusterSpec#task()}; each computes its share ({@code batchSize / workers} images) of
+     * every global batch of {@link #batchSize}, the batch a single process would use, and the
+     * mean of all workers' gradients updates every replica alike, so a run on N workers follows
+     * the single-process run (the same batches, noise and, with BatchNorm, batch statistics over
+     * the global batch). Worker 0 is the chief, which alone writes checkpoints and sample grids
+     * ({@link Trainer#isChief()}). {@link ClusterSpec#fromEnvironment()} reads the standard
+     * {@code TF_CONFIG} variable. The first step waits for every worker to start (up to
+     * {@link ClusterSpec#startupTimeout()}) and checks that all hold the same state; a worker that
+     * dies later makes the others fail with a {@link ClusterException} naming it.
+     *
+     * <p>Security: TensorFlow's gRPC servers have no authentication or encryption and listen on
+     * every network interface; use clusters on a trusted network only.
+     */
+    public Builder cluster(ClusterSpec cluster) {
+      this.cluster = Objects.requireNonNull(cluster, "cluster");
+      return this;
+    }
+
     /** The configuration so far as a plain value, without building anything native. */
     public TrainingRecipe recipe() {
       return new TrainingRecipe(gan, batchSize, seed, discriminatorOptimizer, generatorOptimizer, loss, penalties,
@@ -811,10 +884,15 @@ public final class Trainer implements AutoCloseable {
      *
      * @throws IllegalArgumentException if gradient penalties are configured and the
      *     discriminator uses an op TensorFlow cannot differentiate twice (ReLU, tanh or sigmoid
-     *     activations, BatchNorm); the message names the layers and the fix
+     *     activations, BatchNorm); the message names the layers and the fix, or if the batch
+     *     size cannot be split evenly over the cluster's workers
      */
     public Trainer build() {
-      return new Trainer(recipe());
+      TrainingRecipe recipe = recipe();
+      if (cluster != null) {
+        cluster.shareOf(recipe.batchSize());   // fails before anything native is made
+      }
+      return new Trainer(recipe, cluster);
     }
   }
 }

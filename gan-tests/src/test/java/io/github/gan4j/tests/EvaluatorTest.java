@@ -21,7 +21,6 @@ import io.github.gan4j.eval.Evaluator;
 import io.github.gan4j.eval.EvaluatorException;
 import io.github.gan4j.eval.Reference;
 import io.github.gan4j.examples.Calibration;
-import io.github.gan4j.examples.Soak;
 import io.github.gan4j.train.Steps;
 import io.github.gan4j.train.TrainedGenerator;
 import io.github.gan4j.train.Trainer;
@@ -268,29 +267,17 @@ class EvaluatorTest {
     }
 
     @Test
-    void repeatedEvaluations_doNotGrowNativeMemory() {
-      float[] images = Calibration.sample(train, 500, 2);
-      for (int i = 0; i < 25; i++) {   // TensorFlow's and malloc's caches settle within some 20 calls
-        evaluator.evaluate(reference, images);
-      }
-      double before = nativeMb();
-      long start = System.nanoTime();
-      int calls = 40;
-      for (int i = 0; i < calls; i++) {
-        evaluator.evaluate(reference, images);
-      }
-      double grown = nativeMb() - before;
-      System.out.printf(Locale.ROOT, "[EvaluatorTest] %d evaluations of 500 images in %.1f s: RSS outside the heap"
-          + " grew %.1f MB%n", calls, (System.nanoTime() - start) / 1e9, grown);
-      // a leaked input tensor alone would be 1.5 MB per call, 60 MB in all (a 400-call run here
-      // stayed within 1 MB after the first 50)
-      assertThat(grown).isLessThan(20);
-    }
-
-    /** Resident memory minus the Java heap's committed size, in MB. */
-    private double nativeMb() {
-      System.gc();
-      return Soak.rssMb() - Runtime.getRuntime().totalMemory() / 1048576.0;
+    void repeatedEvaluations_doNotGrowNativeMemory(@TempDir Path tmp) throws Exception {
+      // a child JVM with a fixed, pre-touched heap: its resident set grows only with native memory
+      String out = Fixtures.runChildJvm(tmp, List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch"), List.of(),
+          EvaluatorMemoryProbe.class, List.of(TestData.fashionMnist().toString(),
+              Fixtures.EVALUATORS.toAbsolutePath().toString()), null, 5);
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("grown=(-?[0-9.]+)").matcher(out);
+      assertThat(m.find()).as(out).isTrue();
+      double grown = Double.parseDouble(m.group(1));
+      System.out.printf(Locale.ROOT, "[EvaluatorTest] 60 evaluations of 500 images: resident set grew %.1f MB%n", grown);
+      // a leaked input tensor alone would be 1.5 MB per call, 90 MB in all
+      assertThat(grown).isLessThan(15);
     }
   }
 

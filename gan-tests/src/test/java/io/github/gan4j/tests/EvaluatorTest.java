@@ -306,6 +306,20 @@ class EvaluatorTest {
     }
 
     @Test
+    void otherWeightsInTheSameFolder_areAnotherEvaluator(@TempDir Path tmp) throws Exception {
+      String first;
+      try (Evaluator user = Evaluator.fromSavedModel(exportRandomConvNet(tmp.resolve("a/net"), 1), "pool")) {
+        first = user.id();
+      }
+      try (Evaluator user = Evaluator.fromSavedModel(exportRandomConvNet(tmp.resolve("b/net"), 2), "pool")) {
+        assertThat(user.id()).startsWith("savedmodel-net-").isNotEqualTo(first);
+      }
+      try (Evaluator user = Evaluator.fromSavedModel(tmp.resolve("a/net"), "pool")) {
+        assertThat(user.id()).isEqualTo(first);   // the same files (a re-export is not byte-identical)
+      }
+    }
+
+    @Test
     void withoutLogits_classStatisticsAreNaN(@TempDir Path tmp) throws Exception {
       Path model = exportRandomConvNet(tmp.resolve("net"));
       try (Evaluator user = Evaluator.fromSavedModel(model, "pool")) {
@@ -346,7 +360,12 @@ class EvaluatorTest {
    * TensorFlow Java's raw ops.
    */
   static Path exportRandomConvNet(Path dir) throws IOException {
-    SplittableRandom random = new SplittableRandom(42);
+    return exportRandomConvNet(dir, 42);
+  }
+
+  /** As {@link #exportRandomConvNet(Path)}, with weights drawn from {@code seed}. */
+  static Path exportRandomConvNet(Path dir, long seed) throws IOException {
+    SplittableRandom random = new SplittableRandom(seed);
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       Placeholder<TFloat32> x = tf.withName("x").placeholder(TFloat32.class,

@@ -158,7 +158,9 @@ public final class Evaluator implements AutoCloseable {
    * bilinearly, and grey images are repeated into three channels when it takes RGB. Put any
    * other preprocessing inside the model. With Inception-v3's 2048 pool features this gives
    * the standard FID, up to preprocessing. The evaluator's id is
-   * {@code savedmodel-<folder>-<first 12 hex digits of saved_model.pb's SHA-256>}.
+   * {@code savedmodel-<folder>-<12 hex digits>}, a SHA-256 over the model's files (graph and
+   * weights), so another model in the same folder gets another id (and so does a re-export,
+   * which TensorFlow does not write byte for byte the same).
    *
    * @param logitsOutput the output with class logits, or null for none (the class statistics are NaN)
    * @throws IllegalArgumentException if the model has no such output or does not take images
@@ -166,17 +168,27 @@ public final class Evaluator implements AutoCloseable {
   public static Evaluator fromSavedModel(Path dir, String featureOutput, String logitsOutput) {
     Objects.requireNonNull(dir, "dir");
     Objects.requireNonNull(featureOutput, "featureOutput");
-    String hash;
-    try {
-      hash = Files.isRegularFile(dir.resolve("saved_model.pb"))
-          ? Digests.sha256(dir.resolve("saved_model.pb")).substring(0, 12) : "";
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + dir.resolve("saved_model.pb"), e);
-    }
+    String hash = contentHash(dir);
     FeatureModel model = FeatureModel.load(dir, featureOutput, logitsOutput);
     String folder = dir.toAbsolutePath().normalize().getFileName() == null ? "model"
         : dir.toAbsolutePath().normalize().getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
     return new Evaluator(model, "savedmodel-" + folder + "-" + hash, Double.NaN, featureOutput, null, dir, false);
+  }
+
+  /** The first 12 hex digits of a SHA-256 over every file of a SavedModel (names and contents), "" if unreadable. */
+  private static String contentHash(Path dir) {
+    if (!Files.isRegularFile(dir.resolve("saved_model.pb"))) {
+      return "";   // FeatureModel.load says what is missing
+    }
+    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+      StringBuilder all = new StringBuilder();
+      for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+        all.append(dir.relativize(f)).append(' ').append(Digests.sha256(f)).append('\n');
+      }
+      return Digests.sha256(all.toString()).substring(0, 12);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the SavedModel in " + dir, e);
+    }
   }
 
   /**
@@ -197,7 +209,7 @@ public final class Evaluator implements AutoCloseable {
    * The evaluator's id, recorded in every {@link Evaluation.Protocol}: for a trained classifier
    * {@code <dataset>-<12 hex digits>} (a hash of both datasets' content, the architecture and
    * the training settings; also its cache directory's name), for a user's model
-   * {@code savedmodel-<folder>-<12 hex digits of saved_model.pb's SHA-256>}.
+   * {@code savedmodel-<folder>-<12 hex digits of a SHA-256 over its files>}.
    */
   public String id() {
     return id;

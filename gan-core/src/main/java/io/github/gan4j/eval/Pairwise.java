@@ -19,8 +19,10 @@ import java.util.stream.IntStream;
 final class Pairwise {
   /** Rows of the left matrix per task. */
   static final int ROWS = 32;
-  /** Columns of the right matrix per chunk (a transposed chunk of 128 features is 256 KB). */
+  /** Columns of the right matrix per chunk. */
   static final int COLUMNS = 512;
+  /** Features per pass over a chunk: 128 x 512 floats, 256 KB, stay in cache. */
+  static final int FEATURES = 128;
 
   /** Receives the dot products of a block of rows with a chunk of columns. */
   @FunctionalInterface
@@ -71,14 +73,19 @@ final class Pairwise {
         int width = Math.min(COLUMNS, m - c0);
         float[] bt = transposed[c];
         java.util.Arrays.fill(dots, 0, rows * width, 0f);
-        for (int r = 0; r < rows; r++) {
-          int a = (r0 + r) * d;
-          int o = r * width;
-          for (int k = 0; k < d; k++) {
-            float ak = left[a + k];
-            int b = k * width;
-            for (int j = 0; j < width; j++) {
-              dots[o + j] += ak * bt[b + j];
+        // features in blocks, so that the part of the chunk in use stays in cache for large d
+        // (each dot product still sums its terms in order of k)
+        for (int k0 = 0; k0 < d; k0 += FEATURES) {
+          int k1 = Math.min(d, k0 + FEATURES);
+          for (int r = 0; r < rows; r++) {
+            int a = (r0 + r) * d;
+            int o = r * width;
+            for (int k = k0; k < k1; k++) {
+              float ak = left[a + k];
+              int b = k * width;
+              for (int j = 0; j < width; j++) {
+                dots[o + j] += ak * bt[b + j];
+              }
             }
           }
         }

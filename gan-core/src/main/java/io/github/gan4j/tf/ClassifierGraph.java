@@ -124,11 +124,11 @@ public final class ClassifierGraph implements AutoCloseable {
     }
   }
 
-  /** The layers, top to bottom: conv 32, conv 64 / 2, conv 64 / 2, flatten, dense 128 (features), dense (logits). */
+  /** The layers, top to bottom: conv 32, conv 32 / 2, conv 64 / 2, flatten, dense 128 (features), dense (logits). */
   static List<Layer> layers(int classes) {
     return List.of(
         conv2d(32, 3).padding(SAME).activation(RELU),
-        conv2d(64, 3).strides(2).padding(SAME).activation(RELU),
+        conv2d(32, 3).strides(2).padding(SAME).activation(RELU),
         conv2d(64, 3).strides(2).padding(SAME).activation(RELU),
         flatten(),
         dense(FEATURE_SIZE).activation(RELU).name(FEATURES),

@@ -123,9 +123,16 @@ final class Fixtures {
    */
   static String runChildJvm(Path dir, List<String> wrapper, Class<?> main, List<String> args, String oneDnnVariable,
       int timeoutMinutes) throws IOException, InterruptedException {
+    return runChildJvm(dir, List.of("-Xmx512m"), wrapper, main, args, oneDnnVariable, timeoutMinutes);
+  }
+
+  /** As {@link #runChildJvm(Path, List, Class, List, String, int)} with these JVM options instead of {@code -Xmx512m}. */
+  static String runChildJvm(Path dir, List<String> jvmOptions, List<String> wrapper, Class<?> main, List<String> args,
+      String oneDnnVariable, int timeoutMinutes) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(wrapper);
-    cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-        "-Djava.util.logging.SimpleFormatter.format=%4$s %5$s%6$s%n",
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-Djava.util.logging.SimpleFormatter.format=%4$s %5$s%6$s%n",
         "-cp", System.getProperty("java.class.path"), main.getName()));
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);

@@ -25,11 +25,10 @@ final class Presets {
     ALL.put("wgan-gp", new Preset("WGAN-GP with its paper's settings (Gulrajani et al. 2017)",
         List.of("--loss", "wasserstein", "--gp", "10", "--d-steps", "5", "--lr", "1e-4", "--beta1", "0",
             "--beta2", "0.9")));
-    ALL.put("fast-dcgan", new Preset("the quality race's winner on Fashion-MNIST (QUALITY.md): the DCGAN"
-        + " paper's Adam, batch 64, one D update on real and fake together, training-mode fakes, a generator"
-        + " EMA, bf16 where the CPU has it",
+    ALL.put("race-fmnist", new Preset("the recipe of the Fashion-MNIST quality race (QUALITY.md): the DCGAN"
+        + " paper's Adam, batch 64, one D update on real and fake together, training-mode fakes",
         List.of("--batch-size", "64", "--lr", "2e-4", "--beta1", "0.5", "--d-update", "combined",
-            "--fake-batches", "training", "--ema", "0.999", "--precision", "bf16")));
+            "--fake-batches", "training")));
   }
 
   private Presets() {}

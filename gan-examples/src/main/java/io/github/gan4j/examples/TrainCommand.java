@@ -7,10 +7,12 @@ import io.github.gan4j.layers.Shape;
 import io.github.gan4j.eval.Evaluations;
 import io.github.gan4j.eval.Evaluator;
 import io.github.gan4j.eval.Reference;
+import io.github.gan4j.recipe.ClusterSpec;
 import io.github.gan4j.recipe.Precision;
 import io.github.gan4j.recipe.PrecisionInEffect;
 import io.github.gan4j.train.Checkpoints;
 import io.github.gan4j.train.FitResult;
+import io.github.gan4j.train.LocalWorkers;
 import io.github.gan4j.train.Listeners;
 import io.github.gan4j.train.Steps;
 import io.github.gan4j.train.TensorBoard;
@@ -134,6 +136,22 @@ final class TrainCommand implements Callable<Integer> {
     int warnPatience;
   }
 
+  /** Data-parallel training across processes (README, Distributed training). */
+  static final class Distributed {
+    @Option(names = "--workers", paramLabel = "H:P,...",
+        description = {"the workers of a data-parallel run, this process among them (or TF_CONFIG);",
+            "--batch-size is the global batch, split among them"})
+    String workers;
+
+    @Option(names = "--task", paramLabel = "I", converter = OptionTypes.NonNegativeInt.class,
+        description = "this process's index in --workers (worker 0 writes the run directory)")
+    Integer task;
+
+    @Option(names = "--local-workers", paramLabel = "N", converter = OptionTypes.PositiveInt.class,
+        description = "run as N worker processes on 127.0.0.1 (one big machine, or a test)")
+    Integer localWorkers;
+  }
+
   /** What {@code train} does when a step's loss or a weight is not a finite number. */
   enum DivergenceAction { STOP, ROLLBACK }
 
@@ -152,6 +170,12 @@ final class TrainCommand implements Callable<Integer> {
 
   @ArgGroup(validate = false, order = 3, heading = "%nwhen training goes wrong:%n")
   Recovery recovery = new Recovery();
+
+  @ArgGroup(validate = false, order = 4, heading = "%nacross processes (README: Distributed training):%n")
+  Distributed distributed = new Distributed();
+
+  /** Whether this process writes the run directory: the only one, or worker 0 of a cluster. */
+  private boolean chief = true;
 
   @Mixin
   Main.HelpOption help;
@@ -174,6 +198,11 @@ final class TrainCommand implements Callable<Integer> {
     if (output.steps != null && output.epochs != null) {
       throw new UsageException("give --steps or --epochs, not both");
     }
+    if (distributed.localWorkers != null) {
+      return startLocalWorkers();
+    }
+    Optional<ClusterSpec> cluster = cluster();
+    chief = cluster.map(ClusterSpec::isChief).orElse(true);
     RunDirectory run = new RunDirectory(output.out != null ? output.out : Path.of("runs", options.dataset.toString()));
     RunConfig config = options.config();
     if (output.resume && run.hasConfig()) {
@@ -234,7 +263,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     Evaluator evaluator = null;
     Reference reference = null;
-    if (output.evalEvery != null) {
+    if (output.evalEvery != null && chief) {
       Dataset test = DataSources.load(config.dataset(), output.dataDir, shape, out, interactive, true);
       if (!test.hasLabels()) {
         throw new UsageException("--eval-every needs labelled images to train the evaluator's classifier on; "
@@ -247,10 +276,12 @@ final class TrainCommand implements Callable<Integer> {
     }
     try (Evaluator closeEvaluator = evaluator;
         Interrupt interrupt = Interrupt.install();
-        TensorBoard board = output.noTensorBoard ? null : TensorBoard.open(run.root().resolve("tensorboard"),
+        TensorBoard board = output.noTensorBoard || !chief ? null : TensorBoard.open(run.root().resolve("tensorboard"),
             TensorBoard.Options.defaults().imagesEvery(sampleEvery).histogramsEvery(sampleEvery))) {
       while (true) {
-        try (Trainer trainer = config.trainer(gan).build()) {
+        Trainer.Builder builder = config.trainer(gan);
+        cluster.ifPresent(builder::cluster);
+        try (Trainer trainer = builder.build()) {
           // decided by the machine this trainer runs on, so written again at every start
           PrecisionInEffect precision = trainer.precisionInEffect();
           facts.put(RunConfig.PRECISION_IN_EFFECT, precision.precision().shortName());
@@ -268,7 +299,8 @@ final class TrainCommand implements Callable<Integer> {
           RunListeners.Progress progress = new RunListeners.Progress(out, progressBar, total, logEvery, budget);
           RunListeners.Divergence divergence = new RunListeners.Divergence(err, progress, run);
           FitResult result;
-          try (BufferedWriter metrics = run.openMetrics(trainer.stepCount())) {
+          try (BufferedWriter metrics = chief ? run.openMetrics(trainer.stepCount())
+              : new BufferedWriter(java.io.Writer.nullWriter())) {
             if (event != null) {
               RunListeners.line(metrics, event);
             }
@@ -283,12 +315,12 @@ final class TrainCommand implements Callable<Integer> {
                 divergence,
                 RunListeners.warnings(err, metrics, progress, warnPatience, sampleEvery),
                 Listeners.jsonLines(metrics, logEvery),
-                RunListeners.samples(run, sampleEvery, total),
+                chief ? RunListeners.samples(run, sampleEvery, total) : (t, m) -> { },
                 Listeners.checkpoints(run.checkpoints(), checkpointEvery, keep)));
             if (board != null) {
               listeners.add(board.listener());
             }
-            if (closeEvaluator != null) {
+            if (closeEvaluator != null && chief) {
               listeners.add(Evaluations.every(closeEvaluator, reference, output.evalEvery, output.evalCount, 0L,
                   (e, step) -> {
                     String json = e.toJson();
@@ -339,6 +371,54 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
+  private Optional<ClusterSpec> cluster() {
+    if (distributed.workers == null) {
+      if (distributed.task != null) {
+        throw new UsageException("--task needs --workers");
+      }
+      try {
+        return ClusterSpec.fromEnvironment();
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("TF_CONFIG: " + e.getMessage());
+      }
+    }
+    if (distributed.task == null) {
+      throw new UsageException("--workers needs --task: this process's index in the list");
+    }
+    try {
+      return Optional.of(ClusterSpec.of(List.of(distributed.workers.split(",")), distributed.task));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--workers/--task: " + e.getMessage());
+    }
+  }
+
+  /** {@code --local-workers N}: the same command as N workers on 127.0.0.1; their first failure's status. */
+  private int startLocalWorkers() throws IOException {
+    if (distributed.workers != null || distributed.task != null) {
+      throw new UsageException("--local-workers starts its own workers; drop --workers and --task");
+    }
+    List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+    for (int i = 0; i < args.size(); i++) {
+      if (args.get(i).equals("--local-workers")) {
+        args.remove(i + 1);
+        args.remove(i);
+        break;
+      } else if (args.get(i).startsWith("--local-workers=")) {
+        args.remove(i);
+        break;
+      }
+    }
+    if (args.isEmpty() || !args.get(0).equals("train")) {
+      args.add(0, "train");
+    }
+    try {
+      return LocalWorkers.run(distributed.localWorkers, LocalWorkers.javaCommand(Main.class, args), out);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 130;
+    }
+  }
+
   /**
    * The configuration saved in {@code run}, read back through {@link RunOptions}'s converters;
    * an option given on this command line must agree with it.
@@ -379,7 +459,10 @@ final class TrainCommand implements Callable<Integer> {
     return String.format(Locale.ROOT, "%.2f min", trainer.trainingTime().toNanos() / 60e9);
   }
 
-  private static void writeConfig(RunDirectory run, RunConfig config, Map<String, String> facts) throws IOException {
+  private void writeConfig(RunDirectory run, RunConfig config, Map<String, String> facts) throws IOException {
+    if (!chief) {
+      return;   // worker 0 writes the run directory
+    }
     Properties p = config.toProperties();
     facts.forEach(p::setProperty);
     run.writeConfig(p);
@@ -392,6 +475,10 @@ final class TrainCommand implements Callable<Integer> {
       out.println("stopped at step " + trainer.stepCount() + "; checkpoint saved. Continue with the same command"
           + " plus --resume.");
       return 130;
+    }
+    if (!chief) {
+      out.println("done: " + trainer.stepCount() + " steps (worker 0 exports the generator)");
+      return 0;
     }
     Path tmp = run.root().resolve("generator.tmp");
     RunDirectory.deleteRecursively(tmp);

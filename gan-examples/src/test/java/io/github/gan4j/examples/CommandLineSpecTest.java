@@ -209,20 +209,21 @@ class CommandLineSpecTest {
 
   @Test
   void preset_fillsInItsOptions_andTheCommandLineWins() {
-    String[] expanded = Presets.expand(new String[] {"train", "--preset", "fast-dcgan", "--lr", "1e-3"});
+    String[] expanded = Presets.expand(new String[] {"train", "--preset", "race-fmnist", "--lr", "1e-3",
+        "--ema", "0.999"});
     assertThat(expanded[0]).isEqualTo("train");
     List<String> args = List.of(expanded).subList(1, expanded.length);
-    assertThat(args).containsSubsequence("--batch-size", "64").containsSubsequence("--ema", "0.999")
+    assertThat(args).containsSubsequence("--batch-size", "64").containsSubsequence("--fake-batches", "training")
         .doesNotContain("2e-4");
     RunOptions options = new RunOptions();
     new CommandLine(options).setUnmatchedArgumentsAllowed(true).parseArgs(args.stream()
-        .filter(a -> !a.equals("--preset") && !a.equals("fast-dcgan")).toArray(String[]::new));
+        .filter(a -> !a.equals("--preset") && !a.equals("race-fmnist")).toArray(String[]::new));
     RunConfig config = options.config();
     assertThat(config.batchSize()).isEqualTo(64);
     assertThat(config.dLr()).isEqualTo(1e-3f);
     assertThat(config.ema()).isEqualTo(new GeneratorEma(0.999f, 0));
     assertThat(config.dUpdate()).isEqualTo(DiscriminatorUpdate.COMBINED_BATCH);
-    assertThat(config.precision()).isEqualTo(Precision.MIXED_BFLOAT16);
+    assertThat(config.fakeBatches()).isEqualTo(FakeBatches.TRAINING_MODE);
 
     assertThat(Presets.expand(new String[] {"generate", "--preset", "x"})).containsExactly("generate", "--preset", "x");
     assertThat(Presets.expand(new String[] {"train", "--steps", "3"})).containsExactly("train", "--steps", "3");
@@ -230,7 +231,7 @@ class CommandLineSpecTest {
     int status = Main.run(new String[] {"train", "--preset", "nope"}, new PrintStream(new ByteArrayOutputStream()),
         new PrintStream(err), false);
     assertThat(status).isEqualTo(2);
-    assertThat(err.toString()).contains("option --preset must be one of dcgan-paper, wgan-gp, fast-dcgan, got 'nope'");
+    assertThat(err.toString()).contains("option --preset must be one of dcgan-paper, wgan-gp, race-fmnist, got 'nope'");
   }
 
   @Test

@@ -192,6 +192,25 @@ class CommandLineTest {
   }
 
   @Test
+  void localWorkers_trainOneRunAsTwoProcesses_workerZeroWritesIt(@TempDir Path dir) throws IOException {
+    Path runDir = dir.resolve("two");
+    Outcome o = run(train(runDir, 4, "--local-workers", "2", "--no-tensorboard"));
+    assertThat(o.status()).as(o.out() + o.err()).isZero();
+    assertThat(o.out()).contains("[worker 0]").contains("[worker 1]")
+        .contains("done: 4 steps (worker 0 exports the generator)");
+    assertThat(runDir.resolve("generator/saved_model.pb")).exists();
+    assertThat(runDir.resolve("checkpoints/step-000004/gan4j-checkpoint.properties")).exists();
+    assertThat(runDir.resolve("config.properties")).content().contains("batch-size=16");
+
+    Outcome noWorkers = run(train(dir.resolve("x"), 4, "--task", "1"));
+    assertThat(noWorkers.status()).isEqualTo(2);
+    assertThat(noWorkers.err()).contains("--task needs --workers");
+    Outcome noTask = run(train(dir.resolve("y"), 4, "--workers", "127.0.0.1:1,127.0.0.1:2"));
+    assertThat(noTask.status()).isEqualTo(2);
+    assertThat(noTask.err()).contains("--workers needs --task");
+  }
+
+  @Test
   void train_writesTheRunDirectory_andGenerateReadsIt(@TempDir Path dir) throws IOException {
     Path runDir = dir.resolve("run");
     Outcome o = run(train(runDir, 6));

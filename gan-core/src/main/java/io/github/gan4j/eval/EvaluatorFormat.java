@@ -1,25 +1,20 @@
 package io.github.gan4j.eval;
 
+import io.github.gan4j.internal.ManifestFiles;
 import io.github.gan4j.data.Dataset;
 import io.github.gan4j.internal.Digests;
 import io.github.gan4j.layers.Shape;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
-import java.util.stream.Stream;
 
 /**
  * The one owner of a saved evaluator's manifest, {@value #MANIFEST}, written next to the
@@ -111,16 +106,16 @@ final class EvaluatorFormat {
     p.setProperty("feature.layer", m.featureLayer());
     p.setProperty("feature.size", String.valueOf(m.featureSize()));
     p.setProperty("training", m.training());
-    for (String file : files(dir)) {
+    for (String file : ManifestFiles.list(dir, MANIFEST)) {
       p.setProperty(SHA + file, Digests.sha256(dir.resolve(file)));
     }
-    fsync(dir);
+    ManifestFiles.fsync(dir);
     Path tmp = dir.resolve(MANIFEST + ".tmp");
     try (var out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
       p.store(out, "gan4j evaluator: a classifier trained on " + m.dataset() + ", its features and logits");
     }
     Files.move(tmp, dir.resolve(MANIFEST), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    fsync(dir);
+    ManifestFiles.fsync(dir);
   }
 
   /**
@@ -173,7 +168,7 @@ final class EvaluatorFormat {
               + MANIFEST + " says " + p.getProperty(key) + fix);
         }
       }
-      for (String file : files(dir)) {
+      for (String file : ManifestFiles.list(dir, MANIFEST)) {
         if (p.getProperty(SHA + file) == null) {
           throw new EvaluatorException(dir, "saved evaluator " + dir + " holds " + dir.resolve(file) + ", which "
               + MANIFEST + " does not list; the evaluator was altered" + fix);
@@ -200,32 +195,5 @@ final class EvaluatorFormat {
       throw new IllegalArgumentException("no " + key);
     }
     return v;
-  }
-
-  /** The evaluator's files (not the manifest) relative to {@code dir}, with '/' separators, sorted. */
-  private static List<String> files(Path dir) throws IOException {
-    List<String> out = new ArrayList<>();
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path f : s.filter(Files::isRegularFile).toList()) {
-        String name = dir.relativize(f).toString().replace(f.getFileSystem().getSeparator(), "/");
-        if (!name.equals(MANIFEST) && !name.equals(MANIFEST + ".tmp")) {
-          out.add(name);
-        }
-      }
-    }
-    out.sort(null);
-    return out;
-  }
-
-  private static void fsync(Path dir) throws IOException {
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path f : s.filter(Files::isRegularFile).toList()) {
-        try (FileChannel c = FileChannel.open(f, StandardOpenOption.WRITE)) {
-          c.force(true);
-        }
-      }
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
   }
 }

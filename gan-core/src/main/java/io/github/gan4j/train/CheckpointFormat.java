@@ -1,5 +1,6 @@
 package io.github.gan4j.train;
 
+import io.github.gan4j.internal.ManifestFiles;
 import io.github.gan4j.internal.Digests;
 import io.github.gan4j.Gan;
 import io.github.gan4j.data.Directories;
@@ -9,12 +10,10 @@ import io.github.gan4j.recipe.Sgd;
 import io.github.gan4j.recipe.TrainingRecipe;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -83,7 +82,7 @@ final class CheckpointFormat {
       try (var out = Files.newBufferedWriter(tmp.resolve(MANIFEST), StandardCharsets.UTF_8)) {
         p.store(out, "gan4j checkpoint");
       }
-      fsync(tmp);
+      ManifestFiles.fsync(tmp);
       if (Files.exists(target)) {
         Path old = target.resolveSibling(target.getFileName() + ".old-" + pid);
         Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
@@ -275,19 +274,5 @@ final class CheckpointFormat {
   /** The SHA-256 of a file's content, in lower-case hex; shared by checkpoints and exports. */
   static String sha256(Path file) throws IOException {
     return Digests.sha256(file);
-  }
-
-  /**
-   * Forces the files of {@code dir} and its subdirectories to disk, so that a rename or a
-   * manifest written after it publishes complete data.
-   */
-  static void fsync(Path dir) throws IOException {
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path f : s.filter(Files::isRegularFile).toList()) {
-        try (FileChannel c = FileChannel.open(f, StandardOpenOption.WRITE)) {
-          c.force(true);
-        }
-      }
-    }
   }
 }

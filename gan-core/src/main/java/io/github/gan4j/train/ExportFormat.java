@@ -1,5 +1,6 @@
 package io.github.gan4j.train;
 
+import io.github.gan4j.internal.ManifestFiles;
 import io.github.gan4j.layers.Shape;
 import io.github.gan4j.recipe.TrainingRecipe;
 import io.github.gan4j.sample.Normal;
@@ -10,11 +11,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.stream.Stream;
 
 /**
  * The one owner of gan4j's export manifest {@value #MANIFEST}, written next to the SavedModel
@@ -68,16 +67,16 @@ final class ExportFormat {
       p.setProperty("sampler.kind", "custom");
       p.setProperty("sampler.class", sampler.getClass().getName());
     }
-    for (String file : files(dir)) {
+    for (String file : ManifestFiles.list(dir, MANIFEST)) {
       p.setProperty(SHA + file, CheckpointFormat.sha256(dir.resolve(file)));
     }
-    CheckpointFormat.fsync(dir);
+    ManifestFiles.fsync(dir);
     Path tmp = dir.resolve(MANIFEST + ".tmp");
     try (var out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
       p.store(out, "gan4j generator export");
     }
     Files.move(tmp, dir.resolve(MANIFEST), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    CheckpointFormat.fsync(dir);
+    ManifestFiles.fsync(dir);
   }
 
   /**
@@ -132,7 +131,7 @@ final class ExportFormat {
               + ", " + MANIFEST + " says " + p.getProperty(key) + "; re-export it");
         }
       }
-      for (String file : files(dir)) {
+      for (String file : ManifestFiles.list(dir, MANIFEST)) {
         if (p.getProperty(SHA + file) == null) {
           throw new ExportException(dir, "exported generator " + dir + " holds " + dir.resolve(file)
               + ", which " + MANIFEST + " does not list; the export was altered, re-export it");
@@ -165,20 +164,5 @@ final class ExportFormat {
 
   private static float f(Properties p, String key) {
     return Float.parseFloat(p.getProperty(key));
-  }
-
-  /** The export's files (not the manifest) relative to {@code dir}, with '/' separators, sorted. */
-  private static List<String> files(Path dir) throws IOException {
-    List<String> out = new ArrayList<>();
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path f : s.filter(Files::isRegularFile).toList()) {
-        String name = dir.relativize(f).toString().replace(f.getFileSystem().getSeparator(), "/");
-        if (!name.equals(MANIFEST) && !name.equals(MANIFEST + ".tmp")) {
-          out.add(name);
-        }
-      }
-    }
-    out.sort(null);
-    return out;
   }
 }

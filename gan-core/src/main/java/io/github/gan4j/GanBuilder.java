@@ -9,6 +9,7 @@ import io.github.gan4j.layers.Layer;
 import io.github.gan4j.layers.LayerShapeException;
 import io.github.gan4j.layers.Padding;
 import io.github.gan4j.layers.Reshape;
+import io.github.gan4j.layers.ResidualBlock;
 import io.github.gan4j.layers.Shape;
 import io.github.gan4j.layers.UpSampling2D;
 import io.github.gan4j.layers.WeightSpec;
@@ -302,7 +303,8 @@ public final class GanBuilder {
           }
           detail.append("\n  ").append(validPaddingFormulas(valid)).append(" DCGAN-style stacks use .padding(SAME).");
         } else if (upsamples(g)) {
-          detail.append(" Each strides=s transposed convolution or upSampling2d(s) multiplies height and width by s.");
+          detail.append(" Each strides=s transposed convolution or upSampling2d(s) multiplies height and width by s"
+              + " (resBlockUp by 2).");
         }
         int[] start = reshapeStart(g);
         if (!valid.isEmpty() && imageShape.equals(outputWithSamePadding(g, valid))) {
@@ -440,7 +442,8 @@ public final class GanBuilder {
 
   private static boolean upsamples(Network g) {
     return g.layers().stream().anyMatch(l ->
-        (l.layer() instanceof Conv2DTranspose t && t.strides() > 1) || l.layer() instanceof UpSampling2D);
+        (l.layer() instanceof Conv2DTranspose t && t.strides() > 1) || l.layer() instanceof UpSampling2D
+            || (l.layer() instanceof ResidualBlock b && b.type() == ResidualBlock.Type.UP));
   }
 
   private static void checkDiscriminatorOutput(Network d) {

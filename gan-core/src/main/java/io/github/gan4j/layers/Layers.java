@@ -90,4 +90,54 @@ public final class Layers {
   public static UpSampling2D upSampling2d() {
     return upSampling2d(2);
   }
+
+  /** {@link AveragePooling2D} over {@code poolSize x poolSize} windows, stepping by {@code poolSize}. */
+  public static AveragePooling2D averagePooling2d(int poolSize) {
+    return new AveragePooling2D(poolSize, null);
+  }
+
+  /** {@link AveragePooling2D} over 2x2 windows (Keras's default), halving height and width. */
+  public static AveragePooling2D averagePooling2d() {
+    return averagePooling2d(2);
+  }
+
+  /** {@link GlobalSumPooling2D}: {@code (h, w, c) -> (c)}, each channel summed. */
+  public static GlobalSumPooling2D globalSumPooling2d() {
+    return new GlobalSumPooling2D(null);
+  }
+
+  /**
+   * SNGAN's up-sampling {@link ResidualBlock} for generators: BatchNorm (decay 0.9, epsilon
+   * 2e-5), ReLU, upsample, conv 3x3, BatchNorm, ReLU, conv 3x3; shortcut upsample, conv 1x1.
+   * {@code (h, w, c) -> (2h, 2w, filters)}.
+   */
+  public static ResidualBlock resBlockUp(int filters) {
+    return new ResidualBlock(ResidualBlock.Type.UP, filters, ResidualBlock.SNGAN_BATCH_NORM, null);
+  }
+
+  /**
+   * SNGAN's down-sampling {@link ResidualBlock} for discriminators: ReLU, conv 3x3, ReLU,
+   * conv 3x3, average pooling; shortcut conv 1x1, average pooling.
+   * {@code (h, w, c) -> (h/2, w/2, filters)}.
+   */
+  public static ResidualBlock resBlockDown(int filters) {
+    return new ResidualBlock(ResidualBlock.Type.DOWN, filters, null, null);
+  }
+
+  /**
+   * SNGAN's first discriminator block ({@code OptimizedBlock}): conv 3x3, ReLU, conv 3x3,
+   * average pooling; shortcut average pooling, conv 1x1. {@code (h, w, c) -> (h/2, w/2, filters)}.
+   */
+  public static ResidualBlock resBlockDownOptimized(int filters) {
+    return new ResidualBlock(ResidualBlock.Type.DOWN_OPTIMIZED, filters, null, null);
+  }
+
+  /**
+   * A {@link ResidualBlock} without resampling: ReLU, conv 3x3, ReLU, conv 3x3; the shortcut is
+   * the identity when the input has {@code filters} channels, else conv 1x1.
+   * {@code (h, w, c) -> (h, w, filters)}.
+   */
+  public static ResidualBlock resBlock(int filters) {
+    return new ResidualBlock(ResidualBlock.Type.PLAIN, filters, null, null);
+  }
 }

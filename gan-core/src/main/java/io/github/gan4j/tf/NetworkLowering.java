@@ -5,16 +5,21 @@ import io.github.gan4j.NetworkLayer;
 import io.github.gan4j.extension.CustomLayer;
 import io.github.gan4j.layers.Activation;
 import io.github.gan4j.layers.ActivationLayer;
+import io.github.gan4j.layers.AveragePooling2D;
 import io.github.gan4j.layers.BatchNorm;
 import io.github.gan4j.layers.Conv2D;
 import io.github.gan4j.layers.Conv2DTranspose;
 import io.github.gan4j.layers.Dense;
 import io.github.gan4j.layers.Dropout;
 import io.github.gan4j.layers.Flatten;
+import io.github.gan4j.layers.GlobalSumPooling2D;
 import io.github.gan4j.layers.Initializer;
+import io.github.gan4j.layers.Layer;
 import io.github.gan4j.layers.LeakyRelu;
 import io.github.gan4j.layers.Padding;
 import io.github.gan4j.layers.Reshape;
+import io.github.gan4j.layers.ResidualBlock;
+import io.github.gan4j.layers.Shape;
 import io.github.gan4j.layers.UpSampling2D;
 import io.github.gan4j.layers.WeightSpec;
 import io.github.gan4j.recipe.RandomStream;
@@ -128,25 +133,72 @@ final class NetworkLowering {
     // a sub-scope is made unique on every call, so each scope is opened exactly once
     Ops networkScope = tf.withInitScope().withSubScope(scope);
     for (NetworkLayer layer : network.layers()) {
-      if (layer.weights().isEmpty()) {
-        continue;
+      createVariables(networkScope, layer, layer.name());
+    }
+  }
+
+  /**
+   * Creates the variables of {@code layer} (named {@code local} inside {@code parent}); a
+   * residual block opens its scope once and creates its sublayers' variables inside it.
+   */
+  private void createVariables(Ops parent, NetworkLayer layer, String local) {
+    if (layer.layer() instanceof ResidualBlock b) {
+      Ops blockScope = parent.withSubScope(local);
+      for (List<Layer> path : List.of(b.residualPath(layer.input()), b.shortcutPath(layer.input()))) {
+        for (NetworkLayer sub : place(layer, path)) {
+          createVariables(blockScope, sub, sub.name().substring(layer.name().length() + 1));
+        }
       }
-      Ops layerScope = networkScope.withSubScope(layer.name());
-      for (WeightSpec w : layer.weights()) {
-        String name = scope + "/" + layer.name() + "/" + w.name();
-        Operand<TFloat32> value = initialValue(layerScope.withSubScope(w.name() + "_init"), w,
-            network.name() + "/" + layer.name() + "/" + w.name());
-        Variable<TFloat32> v = layerScope.withName(w.name()).variable(value);
-        if (!v.op().name().equals(name)) {
-          throw new IllegalStateException("variable " + name + " was created as " + v.op().name()
-              + "; the graph already holds a scope named " + scope);
-        }
-        variables.put(name, v);
-        if (w.trainable()) {
-          trainable.add(name);
-        }
+      return;
+    }
+    if (layer.weights().isEmpty()) {
+      return;
+    }
+    Ops layerScope = parent.withSubScope(local);
+    for (WeightSpec w : layer.weights()) {
+      String name = scope + "/" + layer.name() + "/" + w.name();
+      Operand<TFloat32> value = initialValue(layerScope.withSubScope(w.name() + "_init"), w,
+          network.name() + "/" + layer.name() + "/" + w.name());
+      Variable<TFloat32> v = layerScope.withName(w.name()).variable(value);
+      if (!v.op().name().equals(name)) {
+        throw new IllegalStateException("variable " + name + " was created as " + v.op().name()
+            + "; the graph already holds a scope named " + scope);
+      }
+      variables.put(name, v);
+      if (w.trainable()) {
+        trainable.add(name);
       }
     }
+  }
+
+  /** {@code layer} itself, or for a residual block its sublayers (recursively), placed as {@link #place} does. */
+  static List<NetworkLayer> leaves(NetworkLayer layer) {
+    if (!(layer.layer() instanceof ResidualBlock b)) {
+      return List.of(layer);
+    }
+    List<NetworkLayer> out = new ArrayList<>();
+    for (List<Layer> path : List.of(b.residualPath(layer.input()), b.shortcutPath(layer.input()))) {
+      for (NetworkLayer sub : place(layer, path)) {
+        out.addAll(leaves(sub));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The layers of one path of {@code block}, placed: named {@code <block>/<sublayer>} (so their
+   * variables are {@code <network>/<block>/<sublayer>/<weight>}), with their shapes, at the
+   * block's index.
+   */
+  static List<NetworkLayer> place(NetworkLayer block, List<Layer> path) {
+    List<NetworkLayer> placed = new ArrayList<>();
+    Shape s = block.input();
+    for (Layer sub : path) {
+      Shape out = sub.outputShape(s);
+      placed.add(new NetworkLayer(block.index(), block.name() + "/" + sub.name(), sub, s, out, sub.weights(s)));
+      s = out;
+    }
+    return placed;
   }
 
   Network network() {
@@ -296,6 +348,30 @@ final class NetworkLowering {
       Operand<TFloat32> r = tf.reshape(x, tf.constant(new int[] {-1, in[0], 1, in[1], 1, in[2]}));
       Operand<TFloat32> z = tf.zeros(tf.constant(new int[] {1, 1, u.size(), 1, u.size(), 1}), TFloat32.class);
       return tf.reshape(tf.math.add(r, z), tf.constant(withBatch(-1, l.output().dims())));
+    }
+    if (l.layer() instanceof AveragePooling2D p) {
+      // a mean over reshaped windows rather than AvgPool, whose gradient TensorFlow cannot differentiate again
+      int[] in = l.input().dims();
+      int[] out = l.output().dims();
+      int k = p.poolSize();
+      Operand<TFloat32> whole = in[0] == out[0] * k && in[1] == out[1] * k ? x
+          : tf.slice(x, tf.constant(new int[] {0, 0, 0, 0}), tf.constant(new int[] {-1, out[0] * k, out[1] * k, in[2]}));
+      Operand<TFloat32> windows = tf.reshape(whole, tf.constant(new int[] {-1, out[0], k, out[1], k, in[2]}));
+      return tf.math.mean(windows, tf.constant(new int[] {2, 4}));
+    }
+    if (l.layer() instanceof GlobalSumPooling2D) {
+      return tf.reduceSum(x, tf.constant(new int[] {1, 2}));
+    }
+    if (l.layer() instanceof ResidualBlock b) {
+      Operand<TFloat32> residual = x;
+      for (NetworkLayer sub : place(l, b.residualPath(l.input()))) {
+        residual = layer(pass, sub, residual);
+      }
+      Operand<TFloat32> shortcut = x;
+      for (NetworkLayer sub : place(l, b.shortcutPath(l.input()))) {
+        shortcut = layer(pass, sub, shortcut);
+      }
+      return tf.math.add(residual, shortcut);
     }
     if (l.layer() instanceof CustomLayer c) {
       return CustomLayerLowering.forward(pass, network, l, c, x, weight -> read(pass, n, weight), seed);

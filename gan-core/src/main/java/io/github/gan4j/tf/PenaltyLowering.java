@@ -197,7 +197,7 @@ final class PenaltyLowering {
    */
   static String missingSecondOrderGradient(Network discriminator, List<GradientPenalty> penalties, String op) {
     List<String> where = new ArrayList<>();
-    for (NetworkLayer l : discriminator.layers()) {
+    for (NetworkLayer l : discriminator.layers().stream().flatMap(l -> NetworkLowering.leaves(l).stream()).toList()) {
       Activation a = l.layer() instanceof Dense d ? d.activation()
           : l.layer() instanceof Conv2D c ? c.activation()
           : l.layer() instanceof Conv2DTranspose c ? c.activation()
@@ -210,7 +210,8 @@ final class PenaltyLowering {
         default -> false;
       };
       if (uses) {
-        where.add("  " + discriminator.name() + "[" + l.index() + "] " + l.layer().describe());
+        where.add("  " + discriminator.name() + "[" + l.index() + "] "
+            + (l.name().contains("/") ? l.name() + " " : "") + l.layer().describe());
       }
     }
     StringBuilder m = new StringBuilder("gradient penalties ");

@@ -36,16 +36,17 @@ import picocli.CommandLine.Option;
     description = {"Training speed of the reference DCGAN on synthetic data vs the machine's measured peak"
         + " (a measurement; the last line is one JSON object)."})
 final class BenchCommand implements Callable<Integer> {
-  /** {@code --model}: the reference DCGAN (32x32x3) or its 28x28x1 variant. */
+  /** {@code --model}: the reference DCGAN (32x32x3), its 28x28x1 variant, or SNGAN's ResNet (32x32x3). */
   static final class Models extends OptionTypes.Choice<String> {
     Models() {
-      super(List.of("cifar10", "mnist"), m -> m);
+      super(List.of("cifar10", "mnist", DataSources.SNGAN_RESNET), m -> m);
     }
   }
 
   @Option(names = "--model", paramLabel = "MODEL", defaultValue = "cifar10", converter = Models.class,
-      completionCandidates = Models.class, description = {"the reference DCGAN (32x32x3) or its 28x28x1 variant:"
-          + " ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})"})
+      completionCandidates = Models.class, description = {"the reference DCGAN (32x32x3), its 28x28x1 variant, or"
+          + " SNGAN's ResNet (32x32x3, one D update per step as the others):",
+          "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})"})
   String model;
 
   @Option(names = "--batch-size", paramLabel = "B", defaultValue = "32", converter = OptionTypes.PositiveInt.class,
@@ -114,7 +115,8 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     boolean bf16 = precisionRequested == Precision.MIXED_BFLOAT16;
-    Gan gan = model.equals("cifar10") ? ReferenceModels.cifar10() : ReferenceModels.mnist();
+    Gan gan = model.equals("cifar10") ? ReferenceModels.cifar10()
+        : model.equals("mnist") ? ReferenceModels.mnist() : ReferenceModels.snganResNet(32, 32, 3);
     double flopPerImage = 2.0 * gan.trainingMultiplyAddsPerImage();
     Dataset data = synthetic(gan, Math.max(8 * batch, 1024));
     Trainer.Builder builder = Trainer.of(gan).batchSize(batch).seed(1)

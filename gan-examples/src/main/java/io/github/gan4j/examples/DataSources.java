@@ -47,6 +47,34 @@ final class DataSources {
     };
   }
 
+  /** {@code --model}'s name of {@link ReferenceModels#dcgan}, the default. */
+  static final String DCGAN = "dcgan";
+
+  /** {@code --model}'s name of {@link ReferenceModels#snganResNet}. */
+  static final String SNGAN_RESNET = "sngan-resnet";
+
+  /**
+   * The reference model {@code model} ({@link #DCGAN} or {@link #SNGAN_RESNET}) for the shape,
+   * {@code init} for every kernel of the DCGAN ({@code --init}; the ResNet takes only glorot).
+   *
+   * @throws UsageException if the model cannot take the shape or the initializer
+   */
+  static Gan model(String model, Shape shape, Initializer init) {
+    if (!model.equals(SNGAN_RESNET)) {
+      return defaultModel(shape, init);
+    }
+    if (shape.dim(0) % 8 != 0 || shape.dim(1) % 8 != 0) {
+      throw new UsageException("--model " + SNGAN_RESNET + " needs height and width divisible by 8 (three up-sampling"
+          + " blocks from h/8 x w/8), got " + shape.dim(0) + "x" + shape.dim(1) + "; for 28x28 images (mnist,"
+          + " fashion-mnist) use --model " + DCGAN + ", or pad them to 32x32 in a --dataset folder");
+    }
+    if (!(init instanceof Initializer.GlorotUniform)) {
+      throw new UsageException("--init applies to --model " + DCGAN + "; " + SNGAN_RESNET
+          + " starts its kernels Glorot uniform (drop --init or give --init glorot)");
+    }
+    return ReferenceModels.snganResNet(shape.dim(0), shape.dim(1), shape.dim(2));
+  }
+
   /** The reference design for the shape: the Keras tutorial's DCGAN for 32x32x3, from 7x7 for 28x28. */
   static Gan defaultModel(Shape shape) {
     return defaultModel(shape, Initializer.glorotUniform());

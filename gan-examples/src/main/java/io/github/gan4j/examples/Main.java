@@ -218,9 +218,9 @@ public final class Main {
     }
   }
 
-  /** {@code summary}: the layer table of a dataset's default model. */
+  /** {@code summary}: the layer table of a dataset's default model, or of {@code --model}. */
   @Command(name = "summary", sortOptions = false,
-      description = "The layer table of a dataset's default model.")
+      description = "The layer table of a dataset's default model (or of --model).")
   static final class SummaryCommand implements Callable<Integer> {
     @Mixin
     HelpOption help;
@@ -234,6 +234,11 @@ public final class Main {
         converter = OptionTypes.ImageSize.class, description = "image shape for --dataset folder (default ${DEFAULT-VALUE})")
     io.github.gan4j.layers.Shape imageSize;
 
+    @Option(names = "--model", paramLabel = "MODEL", defaultValue = DataSources.DCGAN,
+        converter = OptionTypes.Models.class, completionCandidates = OptionTypes.Models.class,
+        description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
+    String model;
+
     private final PrintStream out;
 
     SummaryCommand(PrintStream out) {
@@ -242,7 +247,8 @@ public final class Main {
 
     @Override
     public Integer call() {
-      out.print(DataSources.defaultModel(DataSources.shapeOf(dataset, imageSize)).summary());
+      out.print(DataSources.model(model, DataSources.shapeOf(dataset, imageSize),
+          io.github.gan4j.layers.Initializer.glorotUniform()).summary());
       return 0;
     }
   }

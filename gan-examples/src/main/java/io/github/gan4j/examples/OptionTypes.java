@@ -235,6 +235,13 @@ final class OptionTypes {
     }
   }
 
+  /** {@code --model}: the reference models {@code train} builds ({@link DataSources#model}). */
+  static final class Models extends Choice<String> {
+    Models() {
+      super(List.of(DataSources.DCGAN, DataSources.SNGAN_RESNET), m -> m);
+    }
+  }
+
   /** {@code --loss}: the losses of {@link GanLoss#parse} by their command-line names. */
   static final class Losses extends Choice<GanLoss> {
     Losses() {

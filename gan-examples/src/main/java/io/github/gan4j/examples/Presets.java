@@ -11,7 +11,8 @@ import java.util.TreeSet;
 /**
  * {@code train --preset NAME}: a named set of run options, written out in full in the run's
  * {@code config.properties} like options given one by one. Options given on the command line
- * win over the preset's.
+ * win over the preset's. {@code --model sngan-resnet} without a preset implies the preset
+ * {@code sngan}, its recipe (except with {@code --resume}, which keeps the run's recorded options).
  */
 final class Presets {
   /** A preset: what it is for, and its options as {@code train} takes them. */
@@ -29,6 +30,12 @@ final class Presets {
         + " paper's Adam, batch 64, one D update on real and fake together, training-mode fakes",
         List.of("--batch-size", "64", "--lr", "2e-4", "--beta1", "0.5", "--d-update", "combined",
             "--fake-batches", "training")));
+    ALL.put("sngan", new Preset("SNGAN's ResNet and CIFAR-10 recipe (Miyato et al. 2018; ReferenceModels.snganRecipe):"
+        + " hinge loss, Adam 2e-4 (0, 0.9), 5 D updates per G update, batch 64, linear decay over 50,000 steps;"
+        + " implied by --model sngan-resnet",
+        List.of("--model", DataSources.SNGAN_RESNET, "--loss", "hinge", "--lr", "2e-4", "--beta1", "0", "--beta2", "0.9",
+            "--d-steps", "5", "--batch-size", "64", "--d-update", "combined", "--fake-batches", "training",
+            "--lr-schedule", "linear:50000")));
   }
 
   private Presets() {}
@@ -52,6 +59,7 @@ final class Presets {
       return args;
     }
     String name = null;
+    String implied = null;
     Set<String> given = new TreeSet<>();
     for (int i = 1; i < args.length; i++) {
       String a = args[i];
@@ -66,6 +74,13 @@ final class Presets {
       if (a.startsWith("--")) {
         given.add(a.split("=", 2)[0]);
       }
+      if (a.equals("--model=" + DataSources.SNGAN_RESNET)
+          || a.equals("--model") && i + 1 < args.length && args[i + 1].equals(DataSources.SNGAN_RESNET)) {
+        implied = "sngan";
+      }
+    }
+    if (name == null && !given.contains("--resume")) {   // a resumed run keeps its recorded options
+      name = implied;
     }
     if (name == null) {
       return args;

@@ -8,14 +8,31 @@ import static io.github.gan4j.layers.Layers.conv2dTranspose;
 import static io.github.gan4j.layers.Layers.dense;
 import static io.github.gan4j.layers.Layers.flatten;
 import static io.github.gan4j.layers.Layers.leakyRelu;
+import static io.github.gan4j.layers.Layers.globalSumPooling2d;
+import static io.github.gan4j.layers.Layers.relu;
+import static io.github.gan4j.layers.Layers.resBlock;
+import static io.github.gan4j.layers.Layers.resBlockDown;
+import static io.github.gan4j.layers.Layers.resBlockDownOptimized;
+import static io.github.gan4j.layers.Layers.resBlockUp;
 import static io.github.gan4j.layers.Layers.reshape;
+import static io.github.gan4j.layers.Layers.tanh;
 import static io.github.gan4j.layers.Padding.SAME;
 
 import io.github.gan4j.Gan;
 import io.github.gan4j.GanBuilder;
 import io.github.gan4j.layers.Initializer;
+import io.github.gan4j.layers.ResidualBlock;
+import io.github.gan4j.recipe.DiscriminatorUpdate;
+import io.github.gan4j.recipe.FakeBatches;
+import io.github.gan4j.recipe.GanLoss;
+import io.github.gan4j.recipe.LearningRateSchedule;
+import io.github.gan4j.recipe.Optimizer;
+import io.github.gan4j.train.Trainer;
 
-/** The reference DCGAN of the Keras CIFAR-10 tutorial, and the same design for other sizes. */
+/**
+ * The reference models: the DCGAN of the Keras CIFAR-10 tutorial and SNGAN's ResNet
+ * (Miyato et al. 2018), each also for other image sizes.
+ */
 public final class ReferenceModels {
   private ReferenceModels() {}
 
@@ -60,5 +77,81 @@ public final class ReferenceModels {
             conv2d(256, 3).strides(2).padding(SAME).kernelInitializer(init), leakyRelu(0.2f),
             flatten(), dense(1).kernelInitializer(init))
         .build();
+  }
+
+  /**
+   * SNGAN's ResNet for CIFAR-10 ({@code sngan_projection}'s {@code ResNetGenerator} and
+   * {@code SNResNetProjectionDiscriminator}, unconditional, {@code ch} 256 and 128) for
+   * {@code height x width x channels} images whose height and width are divisible by 8:
+   * <ul>
+   * <li>generator: z (128) -> dense(h/8 * w/8 * 256) -> reshape(h/8, w/8, 256) -> 3 x
+   *     {@link io.github.gan4j.layers.Layers#resBlockUp resBlockUp(256)} -> BatchNorm -> ReLU ->
+   *     conv 3x3 (channels) -> tanh;
+   * <li>discriminator: {@link io.github.gan4j.layers.Layers#resBlockDownOptimized
+   *     resBlockDownOptimized(128)} -> resBlockDown(128) -> resBlock(128) -> resBlock(128) ->
+   *     ReLU -> {@link io.github.gan4j.layers.Layers#globalSumPooling2d globalSumPooling2d()} ->
+   *     dense(1) without bias.
+   * </ul>
+   * For 32x32x3 the generator has 4,276,739 trainable parameters (plus 3,584 BatchNorm moving
+   * statistics) and the discriminator 1,053,824, the counts of the paper's code: G's dense
+   * 128 * 4096 + 4096 = 528,384; each up block 2 * (9 * 256 * 256 + 256) + (256 * 256 + 256) +
+   * 2 * 512 = 1,246,976; the final BatchNorm 512 and conv 9 * 256 * 3 + 3 = 6,915. D's first
+   * block (9 * 3 * 128 + 128) + (9 * 128 * 128 + 128) + (3 * 128 + 128) = 151,680, the second
+   * 2 * 147,584 + 16,512 = 311,680, the plain blocks 295,168 each (identity shortcuts), the
+   * dense 128.
+   *
+   * <p>Differences from the paper's code: no spectral normalization yet (the paper normalizes
+   * every weight layer of D); kernels start Glorot uniform where Chainer scales the residual
+   * convolutions' by sqrt(2); the generator's BatchNorm uses decay 0.9 and epsilon 2e-5 as
+   * Chainer's. Train it with {@link #snganRecipe(Gan)}.
+   *
+   * @throws IllegalArgumentException if height or width is not divisible by 8 (28x28 images,
+   *     MNIST and Fashion-MNIST, do not fit: the generator doubles its size three times; pad
+   *     them to 32x32 or use {@link #dcgan})
+   */
+  public static Gan snganResNet(int height, int width, int channels) {
+    if (height <= 0 || width <= 0 || channels <= 0 || height % 8 != 0 || width % 8 != 0) {
+      throw new IllegalArgumentException("snganResNet needs a height and width divisible by 8 (its generator doubles"
+          + " h/8 x w/8 three times) and positive channels, got " + height + "x" + width + "x" + channels
+          + (height > 0 && width > 0 && (height % 8 != 0 || width % 8 != 0) ? "; " + height + "x" + width
+              + " would need a start of " + height / 8.0 + " x " + width / 8.0 + ". Pad the images to "
+              + (height + 7) / 8 * 8 + "x" + (width + 7) / 8 * 8 + ", or use dcgan(" + height + ", " + width
+              + ", " + channels + ")" : ""));
+    }
+    int h0 = height / 8;
+    int w0 = width / 8;
+    int g = 256;
+    int d = 128;
+    return GanBuilder.forImages(height, width, channels)
+        .latentDim(128)
+        .generator(
+            dense(h0 * w0 * g), reshape(h0, w0, g),
+            resBlockUp(g), resBlockUp(g), resBlockUp(g),
+            ResidualBlock.SNGAN_BATCH_NORM, relu(), conv2d(channels, 3).padding(SAME), tanh())
+        .discriminator(
+            resBlockDownOptimized(d), resBlockDown(d), resBlock(d), resBlock(d),
+            relu(), globalSumPooling2d(), dense(1).useBias(false))
+        .build();
+  }
+
+  /**
+   * The training recipe of SNGAN's CIFAR-10 runs ({@code sngan_projection}'s
+   * {@code sn_cifar10_unconditional.yml}) for {@code gan}: the hinge loss; Adam with learning
+   * rate 2e-4, beta1 0, beta2 0.9 for both networks; five discriminator updates per generator
+   * update, each on real and fake images together; fakes made with the generator's BatchNorm
+   * on batch statistics (Chainer's training mode); batch 64; the learning rate decaying
+   * linearly to 0 over the paper's 50,000 steps (for runs of another length replace it with
+   * {@code learningRateSchedule(LearningRateSchedule.linearDecay(steps, 0))}). The paper's
+   * generator update uses 128 fakes; here it uses the batch size.
+   */
+  public static Trainer.Builder snganRecipe(Gan gan) {
+    return Trainer.of(gan)
+        .batchSize(64)
+        .loss(GanLoss.hinge())
+        .optimizer(Optimizer.adam().learningRate(2e-4f).beta1(0f).beta2(0.9f))
+        .discriminatorSteps(5)
+        .discriminatorUpdate(DiscriminatorUpdate.COMBINED_BATCH)
+        .fakeBatches(FakeBatches.TRAINING_MODE)
+        .learningRateSchedule(LearningRateSchedule.linearDecay(50_000, 0f));
   }
 }

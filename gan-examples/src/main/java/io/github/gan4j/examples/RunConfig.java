@@ -31,10 +31,11 @@ import picocli.CommandLine.ParameterException;
  *
  * @param dataset the dataset
  * @param imageShape the images' shape: the dataset's, or {@code --image-size} for a folder
+ * @param model the reference model ({@code --model}: dcgan or sngan-resnet)
  * @param gp WGAN-GP's lambda, or null for none (as {@code r1}, {@code r2}, {@code clipWeights})
  * @param ema the generator's moving average, or null for none
  */
-record RunConfig(DataSources.Name dataset, Shape imageShape, int batchSize, long seed, float dLr, float gLr,
+record RunConfig(DataSources.Name dataset, Shape imageShape, String model, int batchSize, long seed, float dLr, float gLr,
     float beta1, float beta2, GanLoss loss, float labelSmoothing, Float gp, Float r1, Float r2, int penaltyEvery,
     LearningRateSchedule lrSchedule, Initializer init, Float clipWeights, DiscriminatorUpdate dUpdate, int dSteps,
     FakeBatches fakeBatches, int threads, Precision precision, GeneratorEma ema) {
@@ -56,6 +57,7 @@ record RunConfig(DataSources.Name dataset, Shape imageShape, int batchSize, long
     if (dataset == DataSources.Name.FOLDER) {
       v.put("image-size", OptionTypes.imageSize(imageShape));
     }
+    v.put("model", model);
     v.put("batch-size", String.valueOf(batchSize));
     v.put("seed", String.valueOf(seed));
     v.put("d-lr", String.valueOf(dLr));
@@ -125,8 +127,13 @@ record RunConfig(DataSources.Name dataset, Shape imageShape, int batchSize, long
 
   /** This configuration with other learning rates (after a rollback). */
   RunConfig withLearningRates(float d, float g) {
-    return new RunConfig(dataset, imageShape, batchSize, seed, d, g, beta1, beta2, loss, labelSmoothing, gp, r1, r2,
+    return new RunConfig(dataset, imageShape, model, batchSize, seed, d, g, beta1, beta2, loss, labelSmoothing, gp, r1, r2,
         penaltyEvery, lrSchedule, init, clipWeights, dUpdate, dSteps, fakeBatches, threads, precision, ema);
+  }
+
+  /** The model this run trains, for its image shape. */
+  Gan gan() {
+    return DataSources.model(model, imageShape, init);
   }
 
   /** A trainer builder for {@code gan} configured as this says. */

@@ -31,6 +31,11 @@ final class RunOptions {
       description = "image shape for --dataset folder (default " + DEFAULT_IMAGE_SIZE + ")")
   Shape imageSize;
 
+  @Option(names = "--model", paramLabel = "MODEL", defaultValue = DataSources.DCGAN, converter = OptionTypes.Models.class,
+      completionCandidates = OptionTypes.Models.class, description = {"${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE});"
+          + " sngan-resnet is SNGAN's", "ResNet (sizes divisible by 8) and implies --preset sngan"})
+  String model;
+
   @Option(names = "--batch-size", paramLabel = "B", defaultValue = "32", converter = OptionTypes.PositiveInt.class,
       description = "images per batch (default ${DEFAULT-VALUE})")
   int batchSize;
@@ -154,7 +159,11 @@ final class RunOptions {
     }
     Shape shape = DataSources.shapeOf(dataset,
         imageSize != null ? imageSize : new OptionTypes.ImageSize().convert(DEFAULT_IMAGE_SIZE));
-    return new RunConfig(dataset, shape, batchSize, seed, dLr != null ? dLr : lr, gLr != null ? gLr : lr, beta1, beta2,
+    if (model.equals(DataSources.SNGAN_RESNET)) {
+      DataSources.model(model, shape, init);   // refuses a size or --init it cannot take, before any work
+    }
+    return new RunConfig(dataset, shape, model, batchSize, seed, dLr != null ? dLr : lr, gLr != null ? gLr : lr, beta1,
+        beta2,
         loss, labelSmoothing, gp, r1, r2, penaltyEvery, lrSchedule, init, clipWeights, dUpdate, dSteps, fakeBatches,
         threads, precision, ema);
   }

@@ -56,7 +56,7 @@ class CommandLineSpecTest {
 
   /** Every run-defining option with a value other than its default. */
   static final List<String> EVERY_RUN_OPTION = List.of("--dataset", "folder", "--image-size", "64x48x1",
-      "--batch-size", "7", "--seed", "-3", "--d-lr", "0.002", "--g-lr", "3.0E-4", "--beta1", "0.5", "--beta2", "0.9",
+      "--model", "dcgan", "--batch-size", "7", "--seed", "-3", "--d-lr", "0.002", "--g-lr", "3.0E-4", "--beta1", "0.5", "--beta2", "0.9",
       "--loss", "minimax", "--label-smoothing", "0.1", "--gp", "10", "--r1", "0.5", "--r2", "2",
       "--penalty-every", "4", "--lr-schedule", "cosine:600:0.1,warmup:20", "--init", "normal:0.02",
       "--clip-weights", "0.01", "--d-update", "combined", "--d-steps", "5", "--fake-batches", "training",
@@ -89,7 +89,9 @@ class CommandLineSpecTest {
       "train --lr=0                  | option --lr must be a positive number, got 0",
       "train --resume --resume       | option --resume is given twice",
       "bench --threads -2            | option --threads must not be negative, got -2",
-      "bench --model lsun            | option --model must be one of cifar10, mnist, got 'lsun'",
+      "bench --model lsun            | option --model must be one of cifar10, mnist, sngan-resnet, got 'lsun'",
+      "train --model lsun            | option --model must be one of dcgan, sngan-resnet, got 'lsun'",
+      "summary --model sngan-resnet --dataset mnist | --model sngan-resnet needs height and width divisible by 8",
       "generate --count 0 --run r --out o | option --count must be positive, got 0",
       "generate                      | options --run, --out are required",
       "summary --image-size 8x8x2    | option --image-size needs HEIGHTxWIDTHxCHANNELS",
@@ -168,7 +170,7 @@ class CommandLineSpecTest {
       }
     }
     RunConfig given = parse(EVERY_RUN_OPTION);
-    assertThat(given).isEqualTo(new RunConfig(DataSources.Name.FOLDER, Shape.of(64, 48, 1), 7, -3, 0.002f, 3e-4f,
+    assertThat(given).isEqualTo(new RunConfig(DataSources.Name.FOLDER, Shape.of(64, 48, 1), "dcgan", 7, -3, 0.002f, 3e-4f,
         0.5f, 0.9f, GanLoss.minimax(), 0.1f, 10f, 0.5f, 2f, 4, LearningRateSchedule.cosine(600, 0.1f).withWarmup(20),
         Initializer.normal(0.02f), 0.01f, DiscriminatorUpdate.COMBINED_BATCH, 5, FakeBatches.TRAINING_MODE, 2,
         Precision.MIXED_BFLOAT16, new GeneratorEma(0.999f, 100)));
@@ -231,7 +233,43 @@ class CommandLineSpecTest {
     int status = Main.run(new String[] {"train", "--preset", "nope"}, new PrintStream(new ByteArrayOutputStream()),
         new PrintStream(err), false);
     assertThat(status).isEqualTo(2);
-    assertThat(err.toString()).contains("option --preset must be one of dcgan-paper, wgan-gp, race-fmnist, got 'nope'");
+    assertThat(err.toString()).contains("option --preset must be one of dcgan-paper, wgan-gp, race-fmnist, sngan, got 'nope'");
+  }
+
+  @Test
+  void modelSnganResnet_impliesItsPreset_roundTrips_andRefusesWhatItCannotTake(@TempDir Path dir) throws IOException {
+    String[] expanded = Presets.expand(new String[] {"train", "--model", "sngan-resnet", "--d-steps", "3"});
+    List<String> args = List.of(expanded).subList(1, expanded.length);
+    assertThat(args).containsSubsequence("--loss", "hinge").containsSubsequence("--beta1", "0")
+        .containsSubsequence("--lr-schedule", "linear:50000").containsSubsequence("--d-steps", "3")
+        .doesNotContainSubsequence("--d-steps", "5");
+    RunConfig config = parse(args);
+    assertThat(config.model()).isEqualTo("sngan-resnet");
+    assertThat(config.loss()).isEqualTo(GanLoss.hinge());
+    assertThat(config.dLr()).isEqualTo(2e-4f);
+    assertThat(config.beta2()).isEqualTo(0.9f);
+    assertThat(config.batchSize()).isEqualTo(64);
+    assertThat(config.dSteps()).isEqualTo(3);
+    assertThat(config.gan().discriminator().layers().get(0).layer().describe())
+        .isEqualTo("resBlockDownOptimized(filters=128)");
+    RunDirectory run = new RunDirectory(dir);
+    run.writeConfig(config.toProperties());
+    assertThat(dir.resolve(RunDirectory.CONFIG)).content().contains("model=sngan-resnet");
+    assertThat(RunConfig.read(run.readConfig(), dir.resolve(RunDirectory.CONFIG))).isEqualTo(config);
+    // another preset wins, and a resumed run keeps what it recorded
+    assertThat(Presets.expand(new String[] {"train", "--model", "sngan-resnet", "--preset", "dcgan-paper"}))
+        .contains("0.5").doesNotContain("hinge");
+    assertThat(Presets.expand(new String[] {"train", "--model=sngan-resnet", "--resume"}))
+        .containsExactly("train", "--model=sngan-resnet", "--resume");
+    assertThat(parse(List.of()).model()).isEqualTo("dcgan");
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> parse(List.of("--model", "sngan-resnet", "--dataset",
+        "fashion-mnist"))).isInstanceOf(UsageException.class)
+        .hasMessageContaining("divisible by 8").hasMessageContaining("28x28").hasMessageContaining("--model dcgan");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> parse(List.of("--model", "sngan-resnet", "--init", "he")))
+        .isInstanceOf(UsageException.class).hasMessageContaining("--init");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> parse(List.of("--model", "resnet")))
+        .hasMessageContaining("must be one of dcgan, sngan-resnet, got 'resnet'");
   }
 
   @Test

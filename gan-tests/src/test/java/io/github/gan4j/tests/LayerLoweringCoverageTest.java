@@ -1,13 +1,19 @@
 package io.github.gan4j.tests;
 
+import static io.github.gan4j.layers.Layers.averagePooling2d;
 import static io.github.gan4j.layers.Layers.batchNorm;
 import static io.github.gan4j.layers.Layers.conv2d;
 import static io.github.gan4j.layers.Layers.conv2dTranspose;
 import static io.github.gan4j.layers.Layers.dense;
 import static io.github.gan4j.layers.Layers.dropout;
 import static io.github.gan4j.layers.Layers.flatten;
+import static io.github.gan4j.layers.Layers.globalSumPooling2d;
 import static io.github.gan4j.layers.Layers.leakyRelu;
 import static io.github.gan4j.layers.Layers.relu;
+import static io.github.gan4j.layers.Layers.resBlock;
+import static io.github.gan4j.layers.Layers.resBlockDown;
+import static io.github.gan4j.layers.Layers.resBlockDownOptimized;
+import static io.github.gan4j.layers.Layers.resBlockUp;
 import static io.github.gan4j.layers.Layers.reshape;
 import static io.github.gan4j.layers.Layers.upSampling2d;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,15 +22,18 @@ import io.github.gan4j.GanBuilder;
 import io.github.gan4j.Network;
 import io.github.gan4j.examples.CustomParts;
 import io.github.gan4j.layers.ActivationLayer;
+import io.github.gan4j.layers.AveragePooling2D;
 import io.github.gan4j.layers.BatchNorm;
 import io.github.gan4j.layers.Conv2D;
 import io.github.gan4j.layers.Conv2DTranspose;
 import io.github.gan4j.layers.Dense;
 import io.github.gan4j.layers.Dropout;
 import io.github.gan4j.layers.Flatten;
+import io.github.gan4j.layers.GlobalSumPooling2D;
 import io.github.gan4j.layers.Layer;
 import io.github.gan4j.layers.LeakyRelu;
 import io.github.gan4j.layers.Reshape;
+import io.github.gan4j.layers.ResidualBlock;
 import io.github.gan4j.layers.UpSampling2D;
 import io.github.gan4j.train.ForwardPass;
 import java.util.ArrayList;
@@ -54,6 +63,10 @@ class LayerLoweringCoverageTest {
       Map.entry(Flatten.class, List.of(flatten())),
       Map.entry(Dropout.class, List.of(dropout(0.5f))),
       Map.entry(UpSampling2D.class, List.of(upSampling2d(2))),
+      Map.entry(AveragePooling2D.class, List.of(averagePooling2d(2))),
+      Map.entry(GlobalSumPooling2D.class, List.of(globalSumPooling2d(), reshape(2, 1, 1))),
+      Map.entry(ResidualBlock.class, List.of(resBlockUp(3), resBlockDownOptimized(4), resBlockDown(2),
+          resBlock(3).batchNorm(batchNorm()), resBlock(3))),
       // Layer.Custom is non-sealed: users' CustomLayers, here the README's two examples
       Map.entry(Layer.Custom.class, List.of(new CustomParts.MinibatchStddev(), new CustomParts.PixelNorm())));
 

@@ -48,7 +48,8 @@ public final class DistributedWorker {
         a.put(args[i].substring(2), args[++i]);
       }
     }
-    Trainer.Builder builder = Trainer.of(Fixtures.tiny()).batchSize(Integer.parseInt(a.get("batch"))).seed(11)
+    Trainer.Builder builder = Trainer.of("resnet".equals(a.get("model")) ? Fixtures.tinyResNet() : Fixtures.tiny())
+        .batchSize(Integer.parseInt(a.get("batch"))).seed(11)
         .threads(1, 1);
     ClusterSpec fromEnvironment = ClusterSpec.fromEnvironment().orElse(null);
     if (a.containsKey("workers") || fromEnvironment != null) {

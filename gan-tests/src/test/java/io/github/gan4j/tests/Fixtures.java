@@ -8,7 +8,13 @@ import static io.github.gan4j.layers.Layers.conv2dTranspose;
 import static io.github.gan4j.layers.Layers.dense;
 import static io.github.gan4j.layers.Layers.dropout;
 import static io.github.gan4j.layers.Layers.flatten;
+import static io.github.gan4j.layers.Layers.globalSumPooling2d;
 import static io.github.gan4j.layers.Layers.leakyRelu;
+import static io.github.gan4j.layers.Layers.relu;
+import static io.github.gan4j.layers.Layers.resBlock;
+import static io.github.gan4j.layers.Layers.resBlockDown;
+import static io.github.gan4j.layers.Layers.resBlockDownOptimized;
+import static io.github.gan4j.layers.Layers.resBlockUp;
 import static io.github.gan4j.layers.Layers.reshape;
 import static io.github.gan4j.layers.Padding.SAME;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,6 +25,7 @@ import io.github.gan4j.data.Dataset;
 import io.github.gan4j.data.Datasets;
 import io.github.gan4j.data.Idx;
 import io.github.gan4j.eval.Evaluator;
+import io.github.gan4j.layers.ResidualBlock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
@@ -42,6 +49,16 @@ final class Fixtures {
             conv2dTranspose(1, 4).strides(2).padding(SAME).activation(TANH))
         .discriminator(conv2d(8, 3).strides(2).padding(SAME), leakyRelu(0.2f),
             conv2d(16, 3).strides(2).padding(SAME), leakyRelu(0.2f), flatten(), dense(1))
+        .build();
+  }
+
+  /** A GAN for 8x8x1 images built of residual blocks, BatchNorm in G, and SNGAN's head in D. */
+  static Gan tinyResNet() {
+    return GanBuilder.forImages(8, 8, 1).latentDim(8)
+        .generator(dense(2 * 2 * 16), reshape(2, 2, 16), resBlockUp(16), resBlockUp(8),
+            ResidualBlock.SNGAN_BATCH_NORM, relu(), conv2d(1, 3).padding(SAME).activation(TANH))
+        .discriminator(resBlockDownOptimized(8), resBlockDown(16), resBlock(16), relu(), globalSumPooling2d(),
+            dense(1))
         .build();
   }
 

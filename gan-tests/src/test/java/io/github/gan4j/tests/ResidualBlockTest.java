@@ -1,27 +1,18 @@
 package io.github.gan4j.tests;
 
-import static io.github.gan4j.layers.Activation.TANH;
 import static io.github.gan4j.layers.Layers.averagePooling2d;
-import static io.github.gan4j.layers.Layers.conv2d;
-import static io.github.gan4j.layers.Layers.dense;
 import static io.github.gan4j.layers.Layers.globalSumPooling2d;
-import static io.github.gan4j.layers.Layers.relu;
-import static io.github.gan4j.layers.Layers.resBlock;
 import static io.github.gan4j.layers.Layers.resBlockDown;
 import static io.github.gan4j.layers.Layers.resBlockDownOptimized;
 import static io.github.gan4j.layers.Layers.resBlockUp;
-import static io.github.gan4j.layers.Layers.reshape;
-import static io.github.gan4j.layers.Padding.SAME;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.gan4j.Gan;
-import io.github.gan4j.GanBuilder;
 import io.github.gan4j.Network;
 import io.github.gan4j.data.Dataset;
 import io.github.gan4j.data.Datasets;
 import io.github.gan4j.examples.ReferenceModels;
-import io.github.gan4j.layers.ResidualBlock;
 import io.github.gan4j.recipe.DiscriminatorUpdate;
 import io.github.gan4j.recipe.FakeBatches;
 import io.github.gan4j.recipe.GanLoss;
@@ -49,16 +40,6 @@ class ResidualBlockTest {
     java.util.Arrays.fill(k, rest);
     k[4] = centre;
     return k;
-  }
-
-  /** A GAN for 8x8x1 images built of residual blocks, BatchNorm in G, and SNGAN's head in D. */
-  static Gan tinyResNet() {
-    return GanBuilder.forImages(8, 8, 1).latentDim(8)
-        .generator(dense(2 * 2 * 16), reshape(2, 2, 16), resBlockUp(16), resBlockUp(8),
-            ResidualBlock.SNGAN_BATCH_NORM, relu(), conv2d(1, 3).padding(SAME).activation(TANH))
-        .discriminator(resBlockDownOptimized(8), resBlockDown(16), resBlock(16), relu(), globalSumPooling2d(),
-            dense(1))
-        .build();
   }
 
   /** The SNGAN recipe's update procedure, scaled down. */
@@ -181,7 +162,7 @@ class ResidualBlockTest {
     void restoreAndContinue_withBlocks_isBitIdenticalToNeverHavingStopped(@TempDir Path dir) {
       List<StepMetrics> uninterrupted = new ArrayList<>();
       Map<String, float[]> expected;
-      try (Trainer t = hingeTrainer(tinyResNet()).batchSize(8).seed(21).build()) {
+      try (Trainer t = hingeTrainer(Fixtures.tinyResNet()).batchSize(8).seed(21).build()) {
         for (int i = 0; i < 3; i++) {
           t.step(data);
         }
@@ -193,7 +174,7 @@ class ResidualBlockTest {
       }
       assertThat(expected).containsKeys("generator/res_block_1/bn_2/moving_mean",
           "discriminator/res_block_2/conv_1/kernel");
-      try (Trainer t = hingeTrainer(tinyResNet()).batchSize(8).seed(21).build()) {
+      try (Trainer t = hingeTrainer(Fixtures.tinyResNet()).batchSize(8).seed(21).build()) {
         t.restore(dir);
         for (int i = 0; i < 3; i++) {
           StepMetrics m = t.step(data);
@@ -209,7 +190,7 @@ class ResidualBlockTest {
       float[] z = new float[6 * 8];
       Sampler.normal().sample(9, 0, z);
       float[] fromTrainer;
-      try (Trainer t = hingeTrainer(tinyResNet()).batchSize(8).seed(4).build()) {
+      try (Trainer t = hingeTrainer(Fixtures.tinyResNet()).batchSize(8).seed(4).build()) {
         for (int i = 0; i < 3; i++) {
           t.step(data);   // BatchNorm moving statistics away from their initial values
         }

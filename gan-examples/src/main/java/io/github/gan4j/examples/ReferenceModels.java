@@ -118,20 +118,20 @@ public final class ReferenceModels {
               + (height + 7) / 8 * 8 + "x" + (width + 7) / 8 * 8 + ", or use dcgan(" + height + ", " + width
               + ", " + channels + ")" : ""));
     }
-    int h0 = height / 8;
-    int w0 = width / 8;
-    int g = 256;
-    int d = 128;
-    return GanBuilder.forImages(height, width, channels)
+    // BEGIN README RESNET
+    Gan gan = GanBuilder.forImages(height, width, channels)
         .latentDim(128)
         .generator(
-            dense(h0 * w0 * g), reshape(h0, w0, g),
-            resBlockUp(g), resBlockUp(g), resBlockUp(g),
+            dense(height / 8 * width / 8 * 256), reshape(height / 8, width / 8, 256),
+            resBlockUp(256), resBlockUp(256), resBlockUp(256),   // each doubles height and width
             ResidualBlock.SNGAN_BATCH_NORM, relu(), conv2d(channels, 3).padding(SAME), tanh())
         .discriminator(
-            resBlockDownOptimized(d), resBlockDown(d), resBlock(d), resBlock(d),
+            resBlockDownOptimized(128), resBlockDown(128),       // each halves height and width
+            resBlock(128), resBlock(128),                        // identity shortcuts
             relu(), globalSumPooling2d(), dense(1).useBias(false))
         .build();
+    // END README RESNET
+    return gan;
   }
 
   /**
@@ -145,13 +145,16 @@ public final class ReferenceModels {
    * generator update uses 128 fakes; here it uses the batch size.
    */
   public static Trainer.Builder snganRecipe(Gan gan) {
-    return Trainer.of(gan)
+    // BEGIN README SNGAN RECIPE
+    Trainer.Builder recipe = Trainer.of(gan)
         .batchSize(64)
         .loss(GanLoss.hinge())
         .optimizer(Optimizer.adam().learningRate(2e-4f).beta1(0f).beta2(0.9f))
-        .discriminatorSteps(5)
+        .discriminatorSteps(5)                                   // five D updates per G update
         .discriminatorUpdate(DiscriminatorUpdate.COMBINED_BATCH)
         .fakeBatches(FakeBatches.TRAINING_MODE)
         .learningRateSchedule(LearningRateSchedule.linearDecay(50_000, 0f));
+    // END README SNGAN RECIPE
+    return recipe;
   }
 }

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The README shows real code: the quick start is QuickStart.java's, "Your own layers and
  * losses" is CustomParts.java's, the losses snippet TrainingOptions.java's and "Measuring
- * quality" MeasuringQuality.java's, character for character (the optimizer snippets are checked where they run, in OptimizerOptionsTest).
+ * quality" MeasuringQuality.java's, "Residual networks" ReferenceModels.java's, character for character (the optimizer snippets are checked where they run, in OptimizerOptionsTest).
  */
 class ReadmeTest {
   static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -54,6 +54,13 @@ class ReadmeTest {
     String file = "gan-examples/src/main/java/io/github/gan4j/examples/MeasuringQuality.java";
     assertReadmeShows(file, "EVALUATE", 4);
     assertReadmeShows(file, "EVALUATE WHILE TRAINING", 4);
+  }
+
+  @Test
+  void readmeResidualNetworks_areTheCompiledReferenceModel() throws IOException {
+    String file = "gan-examples/src/main/java/io/github/gan4j/examples/ReferenceModels.java";
+    assertReadmeShows(file, "RESNET", 4);
+    assertReadmeShows(file, "SNGAN RECIPE", 4);
   }
 
   @Test

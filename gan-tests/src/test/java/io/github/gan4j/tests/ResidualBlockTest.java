@@ -6,6 +6,7 @@ import static io.github.gan4j.layers.Layers.resBlockDown;
 import static io.github.gan4j.layers.Layers.resBlockDownOptimized;
 import static io.github.gan4j.layers.Layers.resBlockUp;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.gan4j.Gan;
@@ -16,6 +17,7 @@ import io.github.gan4j.examples.ReferenceModels;
 import io.github.gan4j.recipe.DiscriminatorUpdate;
 import io.github.gan4j.recipe.FakeBatches;
 import io.github.gan4j.recipe.GanLoss;
+import io.github.gan4j.recipe.GradientPenalty;
 import io.github.gan4j.recipe.Optimizer;
 import io.github.gan4j.sample.Sampler;
 import io.github.gan4j.train.ForwardPass;
@@ -183,6 +185,16 @@ class ResidualBlockTest {
         }
         TrainerContractTest.assertBitIdentical(expected, t.variables());
       }
+    }
+
+    @Test
+    void gradientPenalty_onBlocksWithRelu_isRefused_namingTheLayersInsideTheBlocks() {
+      assertThatThrownBy(() -> hingeTrainer(Fixtures.tinyResNet()).penalty(GradientPenalty.r1(10f)).build())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("TensorFlow has none for ReluGrad")
+          .hasMessageContaining("discriminator[0] res_block/relu_1 relu()")
+          .hasMessageContaining("discriminator[1] res_block_1/relu_2 relu()")
+          .hasMessageContaining("discriminator[3] relu()");
     }
 
     @Test

@@ -12,7 +12,8 @@ import java.util.List;
  */
 public sealed interface Layer
     permits Dense, Conv2D, Conv2DTranspose, BatchNorm, LeakyRelu, ActivationLayer, Reshape,
-        Flatten, Dropout, UpSampling2D, AveragePooling2D, GlobalSumPooling2D, ResidualBlock, Layer.Custom {
+        Flatten, Dropout, UpSampling2D, AveragePooling2D, GlobalSumPooling2D, ResidualBlock, SelfAttention,
+        Layer.Custom {
 
   /**
    * A layer defined by the user: implement {@code io.github.gan4j.extension.CustomLayer},

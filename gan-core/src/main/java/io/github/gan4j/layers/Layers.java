@@ -140,4 +140,12 @@ public final class Layers {
   public static ResidualBlock resBlock(int filters) {
     return new ResidualBlock(ResidualBlock.Type.PLAIN, filters, null, null);
   }
+
+  /**
+   * {@link SelfAttention} (SAGAN): every position of an image attends to every other, added to
+   * the input scaled by a learned gamma that starts at 0. {@code (h, w, c) -> (h, w, c)}.
+   */
+  public static SelfAttention selfAttention() {
+    return new SelfAttention(null);
+  }
 }

@@ -19,6 +19,7 @@ import io.github.gan4j.layers.LeakyRelu;
 import io.github.gan4j.layers.Padding;
 import io.github.gan4j.layers.Reshape;
 import io.github.gan4j.layers.ResidualBlock;
+import io.github.gan4j.layers.SelfAttention;
 import io.github.gan4j.layers.Shape;
 import io.github.gan4j.layers.UpSampling2D;
 import io.github.gan4j.layers.WeightSpec;
@@ -155,7 +156,34 @@ final class NetworkLowering {
       return;
     }
     Ops layerScope = parent.withSubScope(local);
-    for (WeightSpec w : layer.weights()) {
+    if (layer.layer() instanceof SelfAttention a) {
+      for (NetworkLayer sub : attentionProjections(layer, a)) {
+        createVariables(layerScope, sub, sub.name().substring(layer.name().length() + 1));
+      }
+      createWeights(layerScope, layer, layer.weights().subList(layer.weights().size() - 1, layer.weights().size()));
+      return;
+    }
+    createWeights(layerScope, layer, layer.weights());
+  }
+
+  /** The four projections of a self-attention layer, placed as {@code <layer>/query} and so on. */
+  private static List<NetworkLayer> attentionProjections(NetworkLayer layer, SelfAttention a) {
+    Shape in = layer.input();
+    Shape reduced = Shape.of(in.dim(0), in.dim(1), SelfAttention.reducedChannels(in.last()));
+    List<NetworkLayer> out = new ArrayList<>();
+    List<Conv2D> p = a.projections(in);
+    for (int i = 0; i < p.size(); i++) {
+      Shape from = i < 3 ? in : reduced;
+      Conv2D c = p.get(i);
+      out.add(new NetworkLayer(layer.index(), layer.name() + "/" + c.name(), c, from, c.outputShape(from),
+          c.weights(from)));
+    }
+    return out;
+  }
+
+  /** Creates {@code weights} of {@code layer} in {@code layerScope}. */
+  private void createWeights(Ops layerScope, NetworkLayer layer, List<WeightSpec> weights) {
+    for (WeightSpec w : weights) {
       String name = scope + "/" + layer.name() + "/" + w.name();
       Operand<TFloat32> value = initialValue(layerScope.withSubScope(w.name() + "_init"), w,
           network.name() + "/" + layer.name() + "/" + w.name());
@@ -373,10 +401,34 @@ final class NetworkLowering {
       }
       return tf.math.add(residual, shortcut);
     }
+    if (l.layer() instanceof SelfAttention a) {
+      return selfAttention(pass, l, a, x);
+    }
     if (l.layer() instanceof CustomLayer c) {
       return CustomLayerLowering.forward(pass, network, l, c, x, weight -> read(pass, n, weight), seed);
     }
     throw new IllegalStateException("no lowering for layer " + l.layer().describe());
+  }
+
+  /**
+   * SAGAN's attention: the projections are placed as sublayers {@code <layer>/query} and so on
+   * (lowered as any conv2d), {@code y = x + gamma * output(softmax(q k^T) v)} over the h * w positions.
+   */
+  private Operand<TFloat32> selfAttention(Pass pass, NetworkLayer l, SelfAttention a, Operand<TFloat32> x) {
+    Ops tf = pass.tf;
+    int[] in = l.input().dims();
+    int reduced = SelfAttention.reducedChannels(in[2]);
+    List<NetworkLayer> p = attentionProjections(l, a);
+    Operand<TInt32> positions = tf.constant(new int[] {-1, in[0] * in[1], reduced});
+    Operand<TFloat32> q = tf.reshape(layer(pass, p.get(0), x), positions);
+    Operand<TFloat32> k = tf.reshape(layer(pass, p.get(1), x), positions);
+    Operand<TFloat32> v = tf.reshape(layer(pass, p.get(2), x), positions);
+    Operand<TFloat32> beta = tf.nn.softmax(tf.train.batchMatMul(q, k, TFloat32.class,
+        org.tensorflow.op.train.BatchMatMul.adjY(true)));
+    Operand<TFloat32> attended = tf.reshape(tf.train.batchMatMul(beta, v, TFloat32.class),
+        tf.constant(new int[] {-1, in[0], in[1], reduced}));
+    Operand<TFloat32> o = layer(pass, p.get(3), attended);
+    return tf.math.add(x, tf.math.mul(read(pass, l.name(), "gamma"), o));
   }
 
   private Operand<TFloat32> batchNorm(Pass pass, NetworkLayer l, BatchNorm bn, Operand<TFloat32> x) {

@@ -196,4 +196,26 @@ class ResidualBlockSpecTest {
       assertThatThrownBy(() -> resBlock(8).name("a/b")).isInstanceOf(IllegalArgumentException.class);
     }
   }
+
+  @Nested
+  class SelfAttentionSpec {
+    @Test
+    void keepsTheShape_declaresFourProjectionsAndGamma_withHandCountedCosts() {
+      Shape in = Shape.of(4, 4, 16);
+      assertThat(selfAttention().outputShape(in)).isEqualTo(in);
+      assertThat(weightNames(selfAttention().weights(in))).containsExactly("query/kernel(1, 1, 16, 2)",
+          "key/kernel(1, 1, 16, 2)", "value/kernel(1, 1, 16, 2)", "output/kernel(1, 1, 2, 16)", "gamma(1)");
+      assertThat(selfAttention().weights(in).get(4).initializer()).isEqualTo(Initializer.zeros());
+      // c' = 16 / 8 = 2, N = 16: projections 4 * 16 * 16 * 2, scores and weighted sum 2 * 16 * 16 * 2
+      assertThat(selfAttention().multiplyAdds(in)).isEqualTo(4L * 16 * 16 * 2 + 2L * 16 * 16 * 2);
+      assertThat(SelfAttention.reducedChannels(3)).isEqualTo(1);
+      Gan gan = GanBuilder.forImages(4, 4, 16).latentDim(4).generator(dense(256), reshape(4, 4, 16))
+          .discriminator(selfAttention(), flatten(), dense(1)).build();
+      assertThat(gan.discriminator().layers().get(0).params()).isEqualTo(4 * 16 * 2 + 1);
+      assertThat(gan.discriminator().summary())
+          .containsPattern("self_attention \\(SelfAttention\\) +\\(None, 4, 4, 16\\) +129\n");
+      assertThatThrownBy(() -> selfAttention().outputShape(Shape.of(8))).isInstanceOf(LayerShapeException.class)
+          .hasMessageContaining("selfAttention needs an image");
+    }
+  }
 }

@@ -15,6 +15,7 @@ import static io.github.gan4j.layers.Layers.resBlockDown;
 import static io.github.gan4j.layers.Layers.resBlockDownOptimized;
 import static io.github.gan4j.layers.Layers.resBlockUp;
 import static io.github.gan4j.layers.Layers.reshape;
+import static io.github.gan4j.layers.Layers.selfAttention;
 import static io.github.gan4j.layers.Layers.upSampling2d;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,6 +35,7 @@ import io.github.gan4j.layers.Layer;
 import io.github.gan4j.layers.LeakyRelu;
 import io.github.gan4j.layers.Reshape;
 import io.github.gan4j.layers.ResidualBlock;
+import io.github.gan4j.layers.SelfAttention;
 import io.github.gan4j.layers.UpSampling2D;
 import io.github.gan4j.train.ForwardPass;
 import java.util.ArrayList;
@@ -67,6 +69,7 @@ class LayerLoweringCoverageTest {
       Map.entry(GlobalSumPooling2D.class, List.of(globalSumPooling2d(), reshape(2, 1, 1))),
       Map.entry(ResidualBlock.class, List.of(resBlockUp(3), resBlockDownOptimized(4), resBlockDown(2),
           resBlock(3).batchNorm(batchNorm()), resBlock(3))),
+      Map.entry(SelfAttention.class, List.of(selfAttention())),
       // Layer.Custom is non-sealed: users' CustomLayers, here the README's two examples
       Map.entry(Layer.Custom.class, List.of(new CustomParts.MinibatchStddev(), new CustomParts.PixelNorm())));
 

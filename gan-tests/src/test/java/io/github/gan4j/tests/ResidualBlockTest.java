@@ -1,10 +1,15 @@
 package io.github.gan4j.tests;
 
 import static io.github.gan4j.layers.Layers.averagePooling2d;
+import static io.github.gan4j.layers.Layers.conv2d;
+import static io.github.gan4j.layers.Layers.dense;
 import static io.github.gan4j.layers.Layers.globalSumPooling2d;
+import static io.github.gan4j.layers.Layers.relu;
 import static io.github.gan4j.layers.Layers.resBlockDown;
 import static io.github.gan4j.layers.Layers.resBlockDownOptimized;
 import static io.github.gan4j.layers.Layers.resBlockUp;
+import static io.github.gan4j.layers.Layers.reshape;
+import static io.github.gan4j.layers.Layers.selfAttention;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -116,6 +121,24 @@ class ResidualBlockTest {
     }
 
     @Test
+    void selfAttention_addsGammaTimesTheSoftmaxWeightedValues() {
+      Network net = LayerGoldenValueTest.network(1, 2, 1, selfAttention());
+      float[] one = {1};
+      float[] y = LayerGoldenValueTest.layerOutput(net, Map.of(
+          "discriminator/self_attention/query/kernel", one, "discriminator/self_attention/key/kernel", one,
+          "discriminator/self_attention/value/kernel", one, "discriminator/self_attention/output/kernel", one,
+          "discriminator/self_attention/gamma", new float[] {0.5f}), new float[] {1, 2}, false);
+      // q = k = v = x = (1, 2): scores x_i x_j = [[1, 2], [2, 4]], softmax per row;
+      // o_0 = (1 + 2e) / (1 + e), o_1 = (1 + 2e^2) / (1 + e^2); y = x + 0.5 o
+      double e = Math.E;
+      assertThat(y).containsExactly(new float[] {(float) (1 + 0.5 * (1 + 2 * e) / (1 + e)),
+          (float) (2 + 0.5 * (1 + 2 * e * e) / (1 + e * e))}, within(1e-6f));
+      // gamma starts at 0: the layer starts as the identity
+      float[] start = LayerGoldenValueTest.layerOutput(net, Map.of(), new float[] {1, 2}, false);
+      assertThat(start).containsExactly(1f, 2f);
+    }
+
+    @Test
     void averagePooling_dropsRowsPastTheLastWindow_andGlobalSumPoolingAddsEveryPixel() {
       float[] x = new float[3 * 4];
       for (int i = 0; i < x.length; i++) {
@@ -184,6 +207,25 @@ class ResidualBlockTest {
               .containsExactly(TrainerContractTest.losses(uninterrupted.get(i)));
         }
         TrainerContractTest.assertBitIdentical(expected, t.variables());
+      }
+    }
+
+    @Test
+    void selfAttention_inBothNetworks_trains_andGammaMoves() {
+      Gan gan = io.github.gan4j.GanBuilder.forImages(8, 8, 1).latentDim(8)
+          .generator(dense(4 * 4 * 8), reshape(4, 4, 8), resBlockUp(8), selfAttention(), relu(),
+              conv2d(1, 3).padding(io.github.gan4j.layers.Padding.SAME))
+          .discriminator(resBlockDownOptimized(8), selfAttention(), resBlockDown(8), relu(), globalSumPooling2d(),
+              dense(1))
+          .build();
+      try (Trainer t = hingeTrainer(gan).batchSize(8).seed(2).build()) {
+        for (int i = 0; i < 2; i++) {
+          for (float loss : TrainerContractTest.losses(t.step(data))) {
+            assertThat(loss).isFinite();
+          }
+        }
+        assertThat(t.variables().get("discriminator/self_attention/gamma")[0]).isNotZero();
+        assertThat(t.variables().get("generator/self_attention/gamma")[0]).isNotZero();
       }
     }
 

@@ -74,7 +74,7 @@ class CommandLineSpecTest {
     assertThat(o.status()).isEqualTo(2);
     assertThat(o.firstErrorLine()).isEqualTo("gan4j: unknown option --stpes. Did you mean: --steps?");
     assertThat(o.err()).contains("usage: java -jar gan-examples.jar train [OPTIONS]").doesNotContain("Exception");
-    assertThat(run("trian").firstErrorLine()).isEqualTo("gan4j: unknown command 'trian'. Did you mean: train?");
+    assertThat(run("trian").firstErrorLine()).isEqualTo("gan4j: unknown command 'trian'. Did you mean: grid or train?");
   }
 
   @ParameterizedTest
@@ -127,6 +127,45 @@ class CommandLineSpecTest {
     Outcome none = run();
     assertThat(none.status()).isEqualTo(2);
     assertThat(none.out()).contains("usage: java -jar gan-examples.jar COMMAND", "train", "completion");
+  }
+
+  @Test
+  void grid_drawsTheFirstSamplesOfAnNpyFile_asASquarePng(@TempDir Path dir) throws IOException {
+    // five 2x3 grey images: sample k has every pixel at -1 + k/2 (0, 64, 128, 191, 255 after rounding)
+    float[] data = new float[5 * 2 * 3];
+    for (int k = 0; k < 5; k++) {
+      java.util.Arrays.fill(data, k * 6, (k + 1) * 6, -1f + k / 2f);
+    }
+    Path npy = dir.resolve("s.npy");
+    Npy.writeFloat32(npy, data, 5, 2, 3, 1);
+    Path png = dir.resolve("g.png");
+    Outcome o = run("grid", "--samples", npy.toString(), "--out", png.toString(), "--count", "4", "--scale", "2");
+    assertThat(o.status()).as(o.err()).isZero();
+    assertThat(o.out()).contains("a 2x2 grid of the first 4 samples");
+    java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+    // 2 columns of 3 pixels x 2, 3 gaps of 2 pixels; 2 rows of 2 pixels x 2, 3 gaps
+    assertThat(image.getWidth()).isEqualTo(2 * 6 + 3 * 2);
+    assertThat(image.getHeight()).isEqualTo(2 * 4 + 3 * 2);
+    int[] expected = {0, 64, 128, 191};
+    for (int k = 0; k < 4; k++) {
+      int x = 2 + (k % 2) * 8 + 5;   // last pixel of the tile
+      int y = 2 + (k / 2) * 6 + 3;
+      assertThat(image.getRGB(x, y) & 0xff).as("sample " + k).isCloseTo(expected[k], org.assertj.core.data.Offset
+          .offset(1));
+    }
+    assertThat(image.getRGB(0, 0) & 0xffffff).as("gap").isEqualTo(0xffffff);
+
+    Outcome tooMany = run("grid", "--samples", npy.toString(), "--out", png.toString(), "--count", "6");
+    assertThat(tooMany.status()).isEqualTo(2);
+    assertThat(tooMany.firstErrorLine()).isEqualTo("gan4j: " + npy + " holds 5 samples, fewer than --count 6");
+    Path flat = dir.resolve("flat.npy");
+    Npy.writeFloat32(flat, data, 5, 6);
+    Outcome wrongShape = run("grid", "--samples", flat.toString(), "--out", png.toString());
+    assertThat(wrongShape.status()).isEqualTo(1);
+    assertThat(wrongShape.firstErrorLine()).contains(flat.toString(), "expected an array (N, height, width, 1 or 3),"
+        + " found shape [5, 6]");
+    assertThat(run("grid", "--samples", npy.toString(), "--out", dir.resolve("g.jpg").toString()).firstErrorLine())
+        .isEqualTo("gan4j: --out must be a .png file, got " + dir.resolve("g.jpg"));
   }
 
   @Test

@@ -13,7 +13,7 @@ import java.util.List;
 public sealed interface Layer
     permits Dense, Conv2D, Conv2DTranspose, BatchNorm, LeakyRelu, ActivationLayer, Reshape,
         Flatten, Dropout, UpSampling2D, AveragePooling2D, GlobalSumPooling2D, ResidualBlock, SelfAttention,
-        Layer.Custom {
+        SpectralNorm, Layer.Custom {
 
   /**
    * A layer defined by the user: implement {@code io.github.gan4j.extension.CustomLayer},

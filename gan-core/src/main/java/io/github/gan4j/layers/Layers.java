@@ -112,7 +112,7 @@ public final class Layers {
    * {@code (h, w, c) -> (2h, 2w, filters)}.
    */
   public static ResidualBlock resBlockUp(int filters) {
-    return new ResidualBlock(ResidualBlock.Type.UP, filters, ResidualBlock.SNGAN_BATCH_NORM, null);
+    return new ResidualBlock(ResidualBlock.Type.UP, filters, ResidualBlock.SNGAN_BATCH_NORM, false, null);
   }
 
   /**
@@ -121,7 +121,7 @@ public final class Layers {
    * {@code (h, w, c) -> (h/2, w/2, filters)}.
    */
   public static ResidualBlock resBlockDown(int filters) {
-    return new ResidualBlock(ResidualBlock.Type.DOWN, filters, null, null);
+    return new ResidualBlock(ResidualBlock.Type.DOWN, filters, null, false, null);
   }
 
   /**
@@ -129,7 +129,7 @@ public final class Layers {
    * average pooling; shortcut average pooling, conv 1x1. {@code (h, w, c) -> (h/2, w/2, filters)}.
    */
   public static ResidualBlock resBlockDownOptimized(int filters) {
-    return new ResidualBlock(ResidualBlock.Type.DOWN_OPTIMIZED, filters, null, null);
+    return new ResidualBlock(ResidualBlock.Type.DOWN_OPTIMIZED, filters, null, false, null);
   }
 
   /**
@@ -138,7 +138,7 @@ public final class Layers {
    * {@code (h, w, c) -> (h, w, filters)}.
    */
   public static ResidualBlock resBlock(int filters) {
-    return new ResidualBlock(ResidualBlock.Type.PLAIN, filters, null, null);
+    return new ResidualBlock(ResidualBlock.Type.PLAIN, filters, null, false, null);
   }
 
   /**
@@ -146,6 +146,17 @@ public final class Layers {
    * the input scaled by a learned gamma that starts at 0. {@code (h, w, c) -> (h, w, c)}.
    */
   public static SelfAttention selfAttention() {
-    return new SelfAttention(null);
+    return new SelfAttention(false, null);
+  }
+
+  /**
+   * {@link SpectralNorm} of a dense, conv2d or conv2dTranspose layer: it computes with its kernel
+   * divided by the kernel's largest singular value, estimated with one power iteration per
+   * update; e.g. {@code spectralNorm(conv2d(64, 3).strides(2))}.
+   *
+   * @throws IllegalArgumentException if {@code layer} is not a dense, conv2d or conv2dTranspose layer
+   */
+  public static SpectralNorm spectralNorm(Layer layer) {
+    return new SpectralNorm(layer, 1, SpectralNorm.DEFAULT_EPSILON);
   }
 }

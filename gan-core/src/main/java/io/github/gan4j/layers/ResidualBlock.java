@@ -38,6 +38,8 @@ import java.util.Set;
  * block has no ReLU before its first convolution (it sees the image) and pools before the
  * shortcut's convolution, which is 4 times cheaper.
  *
+ * <p>With {@link #spectralNorm()} every convolution is wrapped in {@link Layers#spectralNorm(Layer)}.
+ *
  * <p>Weights: those of the sublayers, named {@code conv_1/kernel}, {@code bn_1/gamma},
  * {@code shortcut_conv/bias}, ...; parameters: for each 3x3 convolution
  * {@code 9 * in * out + out}, for the 1x1 shortcut {@code in * out + out}, and {@code 4 * channels}
@@ -47,9 +49,13 @@ import java.util.Set;
  * @param filters output channels, positive
  * @param batchNorm the BatchNorm before each ReLU of the residual path, or {@code null} for
  *     none (the default of the discriminator blocks)
+ * @param spectralNormalized whether every convolution of the block is wrapped in
+ *     {@link Layers#spectralNorm(Layer)} (SNGAN's discriminator; default {@code false}); the
+ *     block's variables then include {@code conv_1/u} and so on
  * @param name layer name, or {@code null} for the default ({@code res_block}, {@code res_block_1}, ...)
  */
-public record ResidualBlock(Type type, int filters, BatchNorm batchNorm, String name) implements Layer {
+public record ResidualBlock(Type type, int filters, BatchNorm batchNorm, boolean spectralNormalized, String name)
+    implements Layer {
 
   /** The structure of a residual block; see {@link ResidualBlock}. */
   public enum Type {
@@ -79,12 +85,22 @@ public record ResidualBlock(Type type, int filters, BatchNorm batchNorm, String 
 
   /** This block with another BatchNorm before each ReLU, or none ({@code null}). */
   public ResidualBlock batchNorm(BatchNorm batchNorm) {
-    return new ResidualBlock(type, filters, batchNorm, name);
+    return new ResidualBlock(type, filters, batchNorm, spectralNormalized, name);
+  }
+
+  /** This block with spectral normalization of every convolution, as SNGAN's discriminator. */
+  public ResidualBlock spectralNorm() {
+    return spectralNorm(true);
+  }
+
+  /** This block with or without spectral normalization of every convolution. */
+  public ResidualBlock spectralNorm(boolean spectralNormalized) {
+    return new ResidualBlock(type, filters, batchNorm, spectralNormalized, name);
   }
 
   /** This block with a name. */
   public ResidualBlock name(String name) {
-    return new ResidualBlock(type, filters, batchNorm, name);
+    return new ResidualBlock(type, filters, batchNorm, spectralNormalized, name);
   }
 
   @Override
@@ -114,8 +130,8 @@ public record ResidualBlock(Type type, int filters, BatchNorm batchNorm, String 
    */
   public List<Layer> residualPath(Shape input) {
     List<Layer> path = new ArrayList<>();
-    Conv2D conv1 = conv3x3(hiddenFilters(input), "conv_1");
-    Conv2D conv2 = conv3x3(filters, "conv_2");
+    Layer conv1 = normalized(conv3x3(hiddenFilters(input), "conv_1"));
+    Layer conv2 = normalized(conv3x3(filters, "conv_2"));
     if (type == Type.DOWN_OPTIMIZED) {
       path.add(conv1);
       addNormRelu(path, 1);
@@ -140,7 +156,7 @@ public record ResidualBlock(Type type, int filters, BatchNorm batchNorm, String 
    * ({@code shortcut_upsample}, {@code shortcut_pool}, {@code shortcut_conv}).
    */
   public List<Layer> shortcutPath(Shape input) {
-    Conv2D conv = new Conv2D(filters, 1, 1, Padding.VALID, Activation.LINEAR, true, "shortcut_conv");
+    Layer conv = normalized(new Conv2D(filters, 1, 1, Padding.VALID, Activation.LINEAR, true, "shortcut_conv"));
     AveragePooling2D pool = new AveragePooling2D(2, "shortcut_pool");
     return switch (type) {
       case UP -> List.of(new UpSampling2D(2, "shortcut_upsample"), conv);
@@ -155,6 +171,10 @@ public record ResidualBlock(Type type, int filters, BatchNorm batchNorm, String 
       path.add(batchNorm.name("bn_" + i));
     }
     path.add(new ActivationLayer(Activation.RELU, "relu_" + i));
+  }
+
+  private Layer normalized(Conv2D conv) {
+    return spectralNormalized ? Layers.spectralNorm(conv) : conv;
   }
 
   private static Conv2D conv3x3(int filters, String name) {
@@ -237,7 +257,10 @@ public record ResidualBlock(Type type, int filters, BatchNorm batchNorm, String 
     };
   }
 
-  /** The factory of this type; {@code batchNorm=...} when it is not the type's default. */
+  /**
+   * The factory of this type; {@code batchNorm=...} when it is not the type's default, and
+   * {@code .spectralNorm()} after it when set.
+   */
   @Override
   public String describe() {
     StringBuilder sb = new StringBuilder(factory()).append("(filters=").append(filters);
@@ -245,6 +268,6 @@ public record ResidualBlock(Type type, int filters, BatchNorm batchNorm, String 
     if (!Objects.equals(batchNorm, standard)) {
       sb.append(", batchNorm=").append(batchNorm == null ? "none" : batchNorm.describe());
     }
-    return sb.append(')').toString();
+    return sb.append(')').append(spectralNormalized ? ".spectralNorm()" : "").toString();
   }
 }

@@ -22,9 +22,11 @@ import java.util.List;
  * or below. Its projections are ordinary {@link Conv2D} specs ({@link #projections(Shape)}), so
  * their variables read {@code <network>/<layer>/query/kernel}.
  *
+ * @param spectralNormalized whether the four projections are wrapped in {@link Layers#spectralNorm(Layer)}
+ *     (as in SAGAN and BigGAN; default {@code false})
  * @param name layer name, or {@code null} for the default
  */
-public record SelfAttention(String name) implements Layer {
+public record SelfAttention(boolean spectralNormalized, String name) implements Layer {
 
   /** Validates the arguments. */
   public SelfAttention {
@@ -33,7 +35,12 @@ public record SelfAttention(String name) implements Layer {
 
   /** This layer with a name. */
   public SelfAttention name(String newName) {
-    return new SelfAttention(newName);
+    return new SelfAttention(spectralNormalized, newName);
+  }
+
+  /** This layer with spectral normalization of its four projections. */
+  public SelfAttention spectralNorm() {
+    return new SelfAttention(true, name);
   }
 
   /** Channels of the query, key and value for an input of {@code channels}: {@code max(1, channels / 8)}. */
@@ -45,14 +52,15 @@ public record SelfAttention(String name) implements Layer {
    * The four 1x1 convolutions for an input of shape {@code input}, in the order query, key,
    * value (each on the input) and output (on the attended values).
    */
-  public List<Conv2D> projections(Shape input) {
+  public List<Layer> projections(Shape input) {
     int c = input.last();
     int reduced = reducedChannels(c);
     return List.of(conv(reduced, "query"), conv(reduced, "key"), conv(reduced, "value"), conv(c, "output"));
   }
 
-  private static Conv2D conv(int filters, String name) {
-    return new Conv2D(filters, 1, 1, Padding.VALID, Activation.LINEAR, false, name);
+  private Layer conv(int filters, String name) {
+    Conv2D conv = new Conv2D(filters, 1, 1, Padding.VALID, Activation.LINEAR, false, name);
+    return spectralNormalized ? Layers.spectralNorm(conv) : conv;
   }
 
   @Override
@@ -75,10 +83,10 @@ public record SelfAttention(String name) implements Layer {
   @Override
   public List<WeightSpec> weights(Shape input) {
     List<WeightSpec> all = new ArrayList<>();
-    List<Conv2D> p = projections(input);
+    List<Layer> p = projections(input);
     Shape attended = Shape.of(input.dim(0), input.dim(1), reducedChannels(input.last()));
     for (int i = 0; i < p.size(); i++) {
-      Conv2D conv = p.get(i);
+      Layer conv = p.get(i);
       for (WeightSpec w : conv.weights(i < 3 ? input : attended)) {
         all.add(new WeightSpec(conv.name() + "/" + w.name(), w.shape(), w.trainable(), w.initializer()));
       }
@@ -97,7 +105,7 @@ public record SelfAttention(String name) implements Layer {
 
   @Override
   public String describe() {
-    return "selfAttention()";
+    return spectralNormalized ? "selfAttention().spectralNorm()" : "selfAttention()";
   }
 
 }

@@ -124,6 +124,26 @@ class ResidualBlockSpecTest {
     }
 
     @Test
+    void spectralNorm_wrapsEveryConvolution_addingAUPerConvolution_andKeepsTheTrainableCount() {
+      Shape in = Shape.of(8, 8, 8);
+      ResidualBlock b = resBlockDown(16).spectralNorm();
+      assertThat(names(b.residualPath(in))).contains(
+          "conv_1=spectralNorm(conv2d(filters=8, kernelSize=3, padding=same))",
+          "conv_2=spectralNorm(conv2d(filters=16, kernelSize=3, padding=same))");
+      assertThat(names(b.shortcutPath(in))).startsWith("shortcut_conv=spectralNorm(conv2d(filters=16, kernelSize=1))");
+      List<WeightSpec> w = b.weights(in);
+      assertThat(weightNames(w)).contains("conv_1/u(1, 8)", "conv_2/u(1, 16)", "shortcut_conv/u(1, 16)");
+      assertThat(w.stream().filter(WeightSpec::trainable).mapToLong(WeightSpec::size).sum())
+          .isEqualTo(resBlockDown(16).weights(in).stream().mapToLong(WeightSpec::size).sum());
+      assertThat(w.stream().filter(x -> !x.trainable()).mapToLong(WeightSpec::size).sum()).isEqualTo(8 + 16 + 16);
+      assertThat(b.multiplyAdds(in)).isEqualTo(resBlockDown(16).multiplyAdds(in));
+      assertThat(b.describe()).isEqualTo("resBlockDown(filters=16).spectralNorm()");
+      assertThat(b.spectralNorm(false)).isEqualTo(resBlockDown(16));
+      assertThat(names(selfAttention().spectralNorm().projections(in)))
+          .allMatch(n -> n.contains("=spectralNorm(conv2d("));
+    }
+
+    @Test
     void describe_namesTheFactory_andANonDefaultBatchNorm() {
       assertThat(resBlockUp(256).describe()).isEqualTo("resBlockUp(filters=256)");
       assertThat(resBlockUp(256).batchNorm(null).describe()).isEqualTo("resBlockUp(filters=256, batchNorm=none)");

@@ -7,20 +7,27 @@ import static io.github.gan4j.layers.Layers.conv2d;
 import static io.github.gan4j.layers.Layers.conv2dTranspose;
 import static io.github.gan4j.layers.Layers.dense;
 import static io.github.gan4j.layers.Layers.flatten;
-import static io.github.gan4j.layers.Layers.leakyRelu;
 import static io.github.gan4j.layers.Layers.globalSumPooling2d;
+import static io.github.gan4j.layers.Layers.leakyRelu;
 import static io.github.gan4j.layers.Layers.relu;
 import static io.github.gan4j.layers.Layers.resBlock;
 import static io.github.gan4j.layers.Layers.resBlockDown;
 import static io.github.gan4j.layers.Layers.resBlockDownOptimized;
 import static io.github.gan4j.layers.Layers.resBlockUp;
 import static io.github.gan4j.layers.Layers.reshape;
+import static io.github.gan4j.layers.Layers.spectralNorm;
 import static io.github.gan4j.layers.Layers.tanh;
 import static io.github.gan4j.layers.Padding.SAME;
 
 import io.github.gan4j.Gan;
 import io.github.gan4j.GanBuilder;
+import io.github.gan4j.Network;
+import io.github.gan4j.NetworkLayer;
+import io.github.gan4j.layers.Conv2D;
+import io.github.gan4j.layers.Conv2DTranspose;
+import io.github.gan4j.layers.Dense;
 import io.github.gan4j.layers.Initializer;
+import io.github.gan4j.layers.Layer;
 import io.github.gan4j.layers.ResidualBlock;
 import io.github.gan4j.recipe.DiscriminatorUpdate;
 import io.github.gan4j.recipe.FakeBatches;
@@ -90,7 +97,8 @@ public final class ReferenceModels {
    * <li>discriminator: {@link io.github.gan4j.layers.Layers#resBlockDownOptimized
    *     resBlockDownOptimized(128)} -> resBlockDown(128) -> resBlock(128) -> resBlock(128) ->
    *     ReLU -> {@link io.github.gan4j.layers.Layers#globalSumPooling2d globalSumPooling2d()} ->
-   *     dense(1) without bias.
+   *     dense(1) without bias; every convolution (inside the blocks) and the dense layer with
+   *     {@link io.github.gan4j.layers.Layers#spectralNorm spectral normalization}.
    * </ul>
    * For 32x32x3 the generator has 4,276,739 trainable parameters (plus 3,584 BatchNorm moving
    * statistics) and the discriminator 1,053,824, the counts of the paper's code: G's dense
@@ -98,12 +106,12 @@ public final class ReferenceModels {
    * 2 * 512 = 1,246,976; the final BatchNorm 512 and conv 9 * 256 * 3 + 3 = 6,915. D's first
    * block (9 * 3 * 128 + 128) + (9 * 128 * 128 + 128) + (3 * 128 + 128) = 151,680, the second
    * 2 * 147,584 + 16,512 = 311,680, the plain blocks 295,168 each (identity shortcuts), the
-   * dense 128.
+   * dense 128. D's spectral norms add 1,281 non-trainable values (a {@code u} of 128 per
+   * convolution, 1 for the dense layer), Chainer's persistent {@code u}.
    *
-   * <p>Differences from the paper's code: no spectral normalization yet (the paper normalizes
-   * every weight layer of D); kernels start Glorot uniform where Chainer scales the residual
-   * convolutions' by sqrt(2); the generator's BatchNorm uses decay 0.9 and epsilon 2e-5 as
-   * Chainer's. Train it with {@link #snganRecipe(Gan)}.
+   * <p>Differences from the paper's code: kernels start Glorot uniform where Chainer scales the
+   * residual convolutions' by sqrt(2). The generator's BatchNorm uses Chainer's decay 0.9 and
+   * epsilon 2e-5. Train it with {@link #snganRecipe(Gan)}.
    *
    * @throws IllegalArgumentException if height or width is not divisible by 8 (28x28 images,
    *     MNIST and Fashion-MNIST, do not fit: the generator doubles its size three times; pad
@@ -125,10 +133,11 @@ public final class ReferenceModels {
             dense(height / 8 * width / 8 * 256), reshape(height / 8, width / 8, 256),
             resBlockUp(256), resBlockUp(256), resBlockUp(256),   // each doubles height and width
             ResidualBlock.SNGAN_BATCH_NORM, relu(), conv2d(channels, 3).padding(SAME), tanh())
-        .discriminator(
-            resBlockDownOptimized(128), resBlockDown(128),       // each halves height and width
-            resBlock(128), resBlock(128),                        // identity shortcuts
-            relu(), globalSumPooling2d(), dense(1).useBias(false))
+        .discriminator(                                          // spectral norm on every weight layer
+            resBlockDownOptimized(128).spectralNorm(),           // halves height and width
+            resBlockDown(128).spectralNorm(),                    // halves height and width
+            resBlock(128).spectralNorm(), resBlock(128).spectralNorm(),
+            relu(), globalSumPooling2d(), spectralNorm(dense(1).useBias(false)))
         .build();
     // END README RESNET
     return gan;
@@ -156,5 +165,28 @@ public final class ReferenceModels {
         .learningRateSchedule(LearningRateSchedule.linearDecay(50_000, 0f));
     // END README SNGAN RECIPE
     return recipe;
+  }
+
+  /**
+   * {@code gan} with every dense, conv2d and conv2dTranspose layer of the chosen networks wrapped
+   * in {@code spectralNorm(...)}, also those inside residual blocks (the layers keep their names, so variables read
+   * {@code discriminator/conv2d/kernel} and {@code discriminator/conv2d/u}); the command line's
+   * {@code train --spectral-norm discriminator|generator|both}.
+   */
+  public static Gan withSpectralNorm(Gan gan, boolean generator, boolean discriminator) {
+    return GanBuilder.forImages(gan.imageShape().dim(0), gan.imageShape().dim(1), gan.imageShape().dim(2))
+        .latentDim(gan.latentDim())
+        .generator(layers(gan.generator(), generator))
+        .discriminator(layers(gan.discriminator(), discriminator))
+        .build();
+  }
+
+  private static Layer[] layers(Network network, boolean normalized) {
+    return network.layers().stream().map(NetworkLayer::layer)
+        .map(l -> !normalized ? l
+            : l instanceof Dense || l instanceof Conv2D || l instanceof Conv2DTranspose ? spectralNorm(l)
+            : l instanceof ResidualBlock b ? b.spectralNorm(true)
+            : l)
+        .toArray(Layer[]::new);
   }
 }

@@ -34,11 +34,12 @@ import picocli.CommandLine.ParameterException;
  * @param model the reference model ({@code --model}: dcgan or sngan-resnet)
  * @param gp WGAN-GP's lambda, or null for none (as {@code r1}, {@code r2}, {@code clipWeights})
  * @param ema the generator's moving average, or null for none
+ * @param spectralNorm the networks of the reference model with spectral normalization
  */
 record RunConfig(DataSources.Name dataset, Shape imageShape, String model, int batchSize, long seed, float dLr, float gLr,
     float beta1, float beta2, GanLoss loss, float labelSmoothing, Float gp, Float r1, Float r2, int penaltyEvery,
     LearningRateSchedule lrSchedule, Initializer init, Float clipWeights, DiscriminatorUpdate dUpdate, int dSteps,
-    FakeBatches fakeBatches, int threads, Precision precision, GeneratorEma ema) {
+    FakeBatches fakeBatches, int threads, Precision precision, GeneratorEma ema, SpectralNormTarget spectralNorm) {
   /**
    * The key of the precision a run's trainer actually ran in ({@code fp32} or {@code bf16}),
    * which can differ from {@code precision} on a CPU without bfloat16 instructions; written
@@ -81,6 +82,7 @@ record RunConfig(DataSources.Name dataset, Shape imageShape, String model, int b
     if (ema != null) {
       v.put("ema", OptionTypes.ema(ema));
     }
+    v.put("spectral-norm", new OptionTypes.SpectralNorms().name(spectralNorm));
     return v;
   }
 
@@ -127,8 +129,9 @@ record RunConfig(DataSources.Name dataset, Shape imageShape, String model, int b
 
   /** This configuration with other learning rates (after a rollback). */
   RunConfig withLearningRates(float d, float g) {
-    return new RunConfig(dataset, imageShape, model, batchSize, seed, d, g, beta1, beta2, loss, labelSmoothing, gp, r1, r2,
-        penaltyEvery, lrSchedule, init, clipWeights, dUpdate, dSteps, fakeBatches, threads, precision, ema);
+    return new RunConfig(dataset, imageShape, model, batchSize, seed, d, g, beta1, beta2, loss, labelSmoothing, gp, r1,
+        r2, penaltyEvery, lrSchedule, init, clipWeights, dUpdate, dSteps, fakeBatches, threads, precision, ema,
+        spectralNorm);
   }
 
   /** The model this run trains, for its image shape. */

@@ -135,6 +135,12 @@ final class RunOptions {
           "for samples, the export and evaluation"})
   GeneratorEma ema;
 
+  @Option(names = "--spectral-norm", paramLabel = "NETWORKS", defaultValue = "none",
+      converter = OptionTypes.SpectralNorms.class, completionCandidates = OptionTypes.SpectralNorms.class,
+      description = {"spectral normalization of every dense and convolution layer",
+          "of: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})"})
+  SpectralNormTarget spectralNorm;
+
   /**
    * The run's configuration: {@code --d-lr} and {@code --g-lr} default to {@code --lr}, a
    * folder's image size to {@value #DEFAULT_IMAGE_SIZE}.
@@ -165,6 +171,6 @@ final class RunOptions {
     return new RunConfig(dataset, shape, model, batchSize, seed, dLr != null ? dLr : lr, gLr != null ? gLr : lr, beta1,
         beta2,
         loss, labelSmoothing, gp, r1, r2, penaltyEvery, lrSchedule, init, clipWeights, dUpdate, dSteps, fakeBatches,
-        threads, precision, ema);
+        threads, precision, ema, spectralNorm);
   }
 }

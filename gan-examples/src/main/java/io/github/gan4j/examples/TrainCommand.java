@@ -209,7 +209,7 @@ final class TrainCommand implements Callable<Integer> {
       config = saved(run, config);
     }
     Shape shape = config.imageShape();
-    Gan gan = config.gan();
+    Gan gan = config.spectralNorm().apply(config.gan());
 
     boolean resume = output.resume;
     Optional<Path> checkpoint = resume

@@ -54,7 +54,9 @@ class SnganResNetTest {
     assertThat(down).isEqualTo(311_680);
     assertThat(d).isEqualTo(1_053_824);
     assertThat(gan.discriminator().trainableParams()).isEqualTo(d);
-    assertThat(gan.discriminator().nonTrainableParams()).isZero();
+    // SNConvolution2D and SNLinear keep u (1, out channels) as a persistent value, not a parameter:
+    // 3 convolutions in each down block, 2 in each plain block, and l5's (1, 1)
+    assertThat(gan.discriminator().nonTrainableParams()).isEqualTo((3 + 3 + 2 + 2) * 128 + 1);
   }
 
   @Test
@@ -67,7 +69,13 @@ class SnganResNetTest {
     assertThat(outputs(gan.discriminator())).containsExactly(Shape.of(16, 16, 128), Shape.of(8, 8, 128),
         Shape.of(8, 8, 128), Shape.of(8, 8, 128), Shape.of(8, 8, 128), Shape.of(128), Shape.of(1));
     assertThat(gan.discriminator().layers().stream().map(l -> l.layer().typeName()).toList()).containsExactly(
-        "ResBlockDownOptimized", "ResBlockDown", "ResBlock", "ResBlock", "Activation", "GlobalSumPooling2D", "Dense");
+        "ResBlockDownOptimized", "ResBlockDown", "ResBlock", "ResBlock", "Activation", "GlobalSumPooling2D",
+        "SpectralNorm(Dense)");
+    assertThat(gan.discriminator().layers().get(1).weights().stream().map(w -> w.name()).toList())
+        .containsExactly("conv_1/kernel", "conv_1/bias", "conv_1/u", "conv_2/kernel", "conv_2/bias", "conv_2/u",
+            "shortcut_conv/kernel", "shortcut_conv/bias", "shortcut_conv/u");
+    assertThat(gan.generator().layers().stream().map(NetworkLayer::layer).map(l -> l.describe()).toList())
+        .noneMatch(d -> d.contains("spectralNorm"));
     assertThat(gan.discriminator().summary()).contains("Trainable params: 1,053,824");
     assertThat(gan.generator().summary()).contains("Trainable params: 4,276,739");
   }

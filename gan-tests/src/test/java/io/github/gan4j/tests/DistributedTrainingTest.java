@@ -80,7 +80,7 @@ class DistributedTrainingTest {
   @Test
   void withResidualBlocks_twoWorkersFollowOneProcess_theirBatchNormSynchronized() throws Exception {
     int steps = 5;
-    DistributedWorker.Result single = singleProcess(32, Fixtures.tinyResNet(), steps);
+    DistributedWorker.Result single = singleProcess(Fixtures.tinyResNet(), 32, steps);
     List<DistributedWorker.Result> two = cluster("resnet", 2, 32, steps, List.of("--model", "resnet"));
     assertThat(two.get(1).sameBits(two.get(0))).as("replica 1 holds replica 0's weights, bit for bit").isTrue();
     assertThat(two.get(0).variables().keySet()).isEqualTo(single.variables().keySet())
@@ -100,6 +100,23 @@ class DistributedTrainingTest {
     System.out.println("resnet: largest difference " + worst + " at " + where);
     // BatchNorm on each replica's half batch instead of the global batch moves the weights by about 1e-2
     assertThat(worst).as("largest difference, at %s", where).isLessThan(RESNET_WEIGHT_TOLERANCE);
+  }
+
+  @Test
+  void withSpectralNorm_replicasHoldTheSameU_andFollowOneProcess() throws Exception {
+    // u is computed from weights that are identical on every replica, so it needs no collective
+    int steps = 5;
+    DistributedWorker.Result single = singleProcess(SpectralNormTest.tinySn(), 32, steps);
+    List<DistributedWorker.Result> two = cluster("sn", 2, 32, steps, List.of("--model", "sn"));
+    assertThat(two.get(1).sameBits(two.get(0))).as("replica 1 holds replica 0's weights and u, bit for bit").isTrue();
+    assertThat(two.get(0).variables()).containsKeys("discriminator/conv2d/u", "generator/dense/u");
+    single.variables().forEach((name, expected) -> {
+      float[] actual = two.get(0).variables().get(name);
+      for (int i = 0; i < expected.length; i++) {
+        assertThat((double) actual[i]).as("%s[%d] after %d steps", name, i, steps)
+            .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(WEIGHT_TOLERANCE));
+      }
+    });
   }
 
   @Test
@@ -238,11 +255,10 @@ class DistributedTrainingTest {
 
   /** One process with the workers' configuration (threads 1, 1), in this JVM. */
   private DistributedWorker.Result singleProcess(int batch) throws IOException {
-    return singleProcess(batch, Fixtures.tiny(), STEPS);
+    return singleProcess(Fixtures.tiny(), batch, STEPS);
   }
 
-  /** One process training {@code gan} with the workers' configuration (threads 1, 1), in this JVM. */
-  private DistributedWorker.Result singleProcess(int batch, Gan gan, int steps) throws IOException {
+  private DistributedWorker.Result singleProcess(io.github.gan4j.Gan gan, int batch, int steps) throws IOException {
     List<float[]> losses = new ArrayList<>();
     Map<String, float[]> vars;
     try (Trainer t = Trainer.of(gan).batchSize(batch).seed(11).threads(1, 1).build()) {

@@ -16,6 +16,7 @@ import static io.github.gan4j.layers.Layers.resBlockDownOptimized;
 import static io.github.gan4j.layers.Layers.resBlockUp;
 import static io.github.gan4j.layers.Layers.reshape;
 import static io.github.gan4j.layers.Layers.selfAttention;
+import static io.github.gan4j.layers.Layers.spectralNorm;
 import static io.github.gan4j.layers.Layers.upSampling2d;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,6 +37,7 @@ import io.github.gan4j.layers.LeakyRelu;
 import io.github.gan4j.layers.Reshape;
 import io.github.gan4j.layers.ResidualBlock;
 import io.github.gan4j.layers.SelfAttention;
+import io.github.gan4j.layers.SpectralNorm;
 import io.github.gan4j.layers.UpSampling2D;
 import io.github.gan4j.train.ForwardPass;
 import java.util.ArrayList;
@@ -70,6 +72,7 @@ class LayerLoweringCoverageTest {
       Map.entry(ResidualBlock.class, List.of(resBlockUp(3), resBlockDownOptimized(4), resBlockDown(2),
           resBlock(3).batchNorm(batchNorm()), resBlock(3))),
       Map.entry(SelfAttention.class, List.of(selfAttention())),
+      Map.entry(SpectralNorm.class, List.of(spectralNorm(conv2d(3, 3).strides(2)))),
       // Layer.Custom is non-sealed: users' CustomLayers, here the README's two examples
       Map.entry(Layer.Custom.class, List.of(new CustomParts.MinibatchStddev(), new CustomParts.PixelNorm())));
 

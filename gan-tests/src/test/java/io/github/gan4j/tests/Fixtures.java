@@ -52,13 +52,16 @@ final class Fixtures {
         .build();
   }
 
-  /** A GAN for 8x8x1 images built of residual blocks, BatchNorm in G, and SNGAN's head in D. */
+  /**
+   * A GAN for 8x8x1 images built of residual blocks: BatchNorm in G's, spectral norm in D's, and
+   * SNGAN's head in D.
+   */
   static Gan tinyResNet() {
     return GanBuilder.forImages(8, 8, 1).latentDim(8)
         .generator(dense(2 * 2 * 16), reshape(2, 2, 16), resBlockUp(16), resBlockUp(8),
             ResidualBlock.SNGAN_BATCH_NORM, relu(), conv2d(1, 3).padding(SAME).activation(TANH))
-        .discriminator(resBlockDownOptimized(8), resBlockDown(16), resBlock(16), relu(), globalSumPooling2d(),
-            dense(1))
+        .discriminator(resBlockDownOptimized(8).spectralNorm(), resBlockDown(16).spectralNorm(),
+            resBlock(16).spectralNorm(), relu(), globalSumPooling2d(), dense(1))
         .build();
   }
 

@@ -70,8 +70,8 @@ class LayerLoweringCoverageTest {
       Map.entry(AveragePooling2D.class, List.of(averagePooling2d(2))),
       Map.entry(GlobalSumPooling2D.class, List.of(globalSumPooling2d(), reshape(2, 1, 1))),
       Map.entry(ResidualBlock.class, List.of(resBlockUp(3), resBlockDownOptimized(4), resBlockDown(2),
-          resBlock(3).batchNorm(batchNorm()), resBlock(3))),
-      Map.entry(SelfAttention.class, List.of(selfAttention())),
+          resBlock(3).batchNorm(batchNorm()), resBlock(3), resBlockDown(3).spectralNorm())),
+      Map.entry(SelfAttention.class, List.of(selfAttention(), selfAttention().spectralNorm())),
       Map.entry(SpectralNorm.class, List.of(spectralNorm(conv2d(3, 3).strides(2)))),
       // Layer.Custom is non-sealed: users' CustomLayers, here the README's two examples
       Map.entry(Layer.Custom.class, List.of(new CustomParts.MinibatchStddev(), new CustomParts.PixelNorm())));

@@ -75,6 +75,25 @@ class ResidualBlockTest {
     }
 
     @Test
+    void spectralNormInsideABlock_dividesEachKernelByItsLargestSingularValue() {
+      Network net = LayerGoldenValueTest.network(2, 2, 1, resBlockDown(1).spectralNorm());
+      float[] y = LayerGoldenValueTest.layerOutput(net, Map.of(
+          "discriminator/res_block/conv_1/kernel", kernel3x3(1, 1),
+          "discriminator/res_block/conv_1/bias", new float[] {0},
+          "discriminator/res_block/conv_2/kernel", kernel3x3(0, 0.5f),
+          "discriminator/res_block/conv_2/bias", new float[] {0},
+          "discriminator/res_block/shortcut_conv/kernel", new float[] {2},
+          "discriminator/res_block/shortcut_conv/bias", new float[] {1}), new float[] {1, -2, 3, 4}, false);
+      // one output channel: sigma is the kernel's norm, 3 (nine ones), 0.5 and 2. Residual: relu(x) summed
+      // / 3 = 8/3; relu; conv_2 (centre 0.5 / 0.5) = 8/3; pool. Shortcut: x / 1 * 1 + 1 = [2, -1, 4, 5]; pool = 2.5.
+      assertThat(y).containsExactly(new float[] {8f / 3 + 2.5f}, within(1e-5f));
+      ForwardPass.Result r = ForwardPass.run(new Network(net.name(), net.input(), net.layers().subList(0, 1)),
+          Map.of(), new float[] {1, -2, 3, 4}, 1, true);
+      assertThat(r.variables()).containsKeys("discriminator/res_block/conv_1/u", "discriminator/res_block/conv_2/u",
+          "discriminator/res_block/shortcut_conv/u");
+    }
+
+    @Test
     void optimizedBlock_noReluOnTheInput_shortcutPoolsThenConvolves() {
       Network net = LayerGoldenValueTest.network(2, 2, 1, resBlockDownOptimized(1));
       float[] y = LayerGoldenValueTest.layerOutput(net, Map.of(

@@ -29,6 +29,7 @@ import io.github.gan4j.layers.Dense;
 import io.github.gan4j.layers.Initializer;
 import io.github.gan4j.layers.Layer;
 import io.github.gan4j.layers.ResidualBlock;
+import io.github.gan4j.layers.SelfAttention;
 import io.github.gan4j.recipe.DiscriminatorUpdate;
 import io.github.gan4j.recipe.FakeBatches;
 import io.github.gan4j.recipe.GanLoss;
@@ -169,8 +170,9 @@ public final class ReferenceModels {
 
   /**
    * {@code gan} with every dense, conv2d and conv2dTranspose layer of the chosen networks wrapped
-   * in {@code spectralNorm(...)}, also those inside residual blocks (the layers keep their names, so variables read
-   * {@code discriminator/conv2d/kernel} and {@code discriminator/conv2d/u}); the command line's
+   * in {@code spectralNorm(...)}, also those inside residual blocks and self-attention layers
+   * (the layers keep their names, so variables read {@code discriminator/conv2d/kernel} and
+   * {@code discriminator/conv2d/u}); the command line's
    * {@code train --spectral-norm discriminator|generator|both}.
    */
   public static Gan withSpectralNorm(Gan gan, boolean generator, boolean discriminator) {
@@ -186,6 +188,7 @@ public final class ReferenceModels {
         .map(l -> !normalized ? l
             : l instanceof Dense || l instanceof Conv2D || l instanceof Conv2DTranspose ? spectralNorm(l)
             : l instanceof ResidualBlock b ? b.spectralNorm(true)
+            : l instanceof SelfAttention a ? a.spectralNorm()
             : l)
         .toArray(Layer[]::new);
   }

@@ -81,6 +81,18 @@ class SnganResNetTest {
   }
 
   @Test
+  void withSpectralNorm_reachesIntoTheBlocks_andLeavesANormalizedNetworkAsItIs() {
+    Gan gan = ReferenceModels.snganResNet(32, 32, 3);
+    Gan both = ReferenceModels.withSpectralNorm(gan, true, true);
+    assertThat(both.discriminator().summary()).isEqualTo(gan.discriminator().summary());
+    assertThat(both.generator().layers().get(2).layer().describe()).isEqualTo("resBlockUp(filters=256).spectralNorm()");
+    assertThat(both.generator().trainableParams()).isEqualTo(gan.generator().trainableParams());
+    // a u per convolution: 3 in each up block, the dense's (1, 4096) and the last conv's (1, 3)
+    assertThat(both.generator().nonTrainableParams() - gan.generator().nonTrainableParams())
+        .isEqualTo(3 * 3 * 256 + 4096 + 3);
+  }
+
+  @Test
   void otherSizes_divisibleBy8_work_andOthersAreRefusedWithTheFix() {
     Gan gan = ReferenceModels.snganResNet(48, 64, 1);
     assertThat(gan.generator().layers().get(1).output()).isEqualTo(Shape.of(6, 8, 256));

@@ -108,4 +108,19 @@ class SpectralNormSpecTest {
         .isInstanceOf(GanConfigurationException.class)
         .hasMessageContaining("must output a logit");
   }
+
+  @Test
+  void generatorShapeMismatch_throughTheWrapper_suggestsPaddingSameForTheWrappedConvolutions() {
+    GanConfigurationException e = org.junit.jupiter.api.Assertions.assertThrows(GanConfigurationException.class,
+        () -> GanBuilder.forImages(16, 16, 1).latentDim(4)
+            .generator(dense(4 * 4 * 8), reshape(4, 4, 8),
+                spectralNorm(conv2dTranspose(8, 4).strides(2)), leakyRelu(0.2f),
+                spectralNorm(conv2dTranspose(1, 4).strides(2).padding(SAME)))
+            .discriminator(flatten(), dense(1))
+            .build());
+    assertThat(e.getMessage()).contains("generator output (20, 20, 1) does not match image shape (16, 16, 1)")
+        .contains("generator[2] spectralNorm(conv2dTranspose(filters=8, kernelSize=4, strides=2)): 4 -> 10")
+        .contains("conv2dTranspose defaults to padding VALID as in Keras");
+    assertThat(e.fix()).startsWith("add .padding(SAME) to generator[2] conv2dTranspose;");
+  }
 }

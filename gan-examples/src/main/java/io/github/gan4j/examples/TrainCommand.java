@@ -43,9 +43,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
-/** {@code train}: trains the default model of a dataset into a run directory, resumable. */
+/** {@code train}: trains the default model of a dataset, or {@code --model}, into a run directory, resumable. */
 @Command(name = "train", abbreviateSynopsis = true, sortOptions = false,
-    description = "Trains the default DCGAN of a dataset (default CIFAR-10) into a run directory.",
+    description = "Trains the default DCGAN (or --model sngan-resnet) of a dataset (default CIFAR-10) into a run"
+        + " directory.",
     footer = {"%nThe defaults reproduce the Keras CIFAR-10 DCGAN tutorial. The DCGAN paper's Adam settings:",
         "--lr 2e-4 --beta1 0.5; WGAN-GP's: --loss wasserstein --gp 10 --d-steps 5 --lr 1e-4 --beta1 0",
         "--beta2 0.9."})

@@ -259,15 +259,17 @@ class ResidualBlockTest {
     }
 
     @Test
-    void exportedGenerator_withBlocks_generatesExactlyWhatTheTrainerGenerates(@TempDir Path dir) throws Exception {
+    void exportedGenerator_withBlocksAndEma_generatesExactlyWhatTheTrainerGenerates(@TempDir Path dir) throws Exception {
       float[] z = new float[6 * 8];
       Sampler.normal().sample(9, 0, z);
       float[] fromTrainer;
-      try (Trainer t = hingeTrainer(Fixtures.tinyResNet()).batchSize(8).seed(4).build()) {
+      try (Trainer t = hingeTrainer(Fixtures.tinyResNet()).batchSize(8).seed(4).generatorEma(0.9f).build()) {
         for (int i = 0; i < 3; i++) {
           t.step(data);   // BatchNorm moving statistics away from their initial values
         }
-        fromTrainer = t.generate(z);
+        assertThat(t.variables()).containsKeys("generator_ema/res_block/conv_1/kernel",
+            "generator_ema/res_block_1/bn_2/moving_mean");
+        fromTrainer = t.generate(z);   // the moving average, as the export
         t.exportGenerator(dir.resolve("generator"));
       }
       try (TrainedGenerator g = TrainedGenerator.load(dir.resolve("generator"))) {

@@ -4,6 +4,7 @@ import static io.github.gan4j.layers.Layers.averagePooling2d;
 import static io.github.gan4j.layers.Layers.conv2d;
 import static io.github.gan4j.layers.Layers.dense;
 import static io.github.gan4j.layers.Layers.globalSumPooling2d;
+import static io.github.gan4j.layers.Layers.leakyRelu;
 import static io.github.gan4j.layers.Layers.relu;
 import static io.github.gan4j.layers.Layers.resBlockDown;
 import static io.github.gan4j.layers.Layers.resBlockDownOptimized;
@@ -245,6 +246,21 @@ class ResidualBlockTest {
         }
         assertThat(t.variables().get("discriminator/self_attention/gamma")[0]).isNotZero();
         assertThat(t.variables().get("generator/self_attention/gamma")[0]).isNotZero();
+      }
+    }
+
+    @Test
+    void gradientPenalty_throughPoolingAndAttention_hasItsSecondDerivative() {
+      // average pooling is lowered as a mean over reshaped windows: AvgPoolGrad has no gradient in TensorFlow
+      Gan gan = io.github.gan4j.GanBuilder.forImages(8, 8, 1).latentDim(8)
+          .generator(dense(64), reshape(8, 8, 1))
+          .discriminator(conv2d(4, 3).padding(io.github.gan4j.layers.Padding.SAME), leakyRelu(0.2f),
+              averagePooling2d(), selfAttention(), globalSumPooling2d(), dense(1))
+          .build();
+      try (Trainer t = Trainer.of(gan).penalty(GradientPenalty.r1(10f)).batchSize(8).seed(3).build()) {
+        StepMetrics m = t.step(data);
+        assertThat(m.penalty()).as("R1 was applied").isFinite().isPositive();
+        assertThat(m.finite()).as("%s", m).isTrue();
       }
     }
 

@@ -136,10 +136,11 @@ final class AugmentLowering {
     Operand<TInt32> byImage = tf.reshape(by, tf.constant(new int[] {-1, 1, 1, 1}));
     Operand<TFloat32> sum = null;
     for (int t = -s; t <= s; t++) {
-      long[] begin = new long[4];
+      // int32 begin and size: the gradient of Slice subtracts them from the (int32) shape of its input
+      int[] begin = new int[4];
       begin[axis] = s + t;
-      long[] size = {-1, -1, -1, -1};
-      size[axis] = dims[axis];
+      int[] size = {-1, -1, -1, -1};
+      size[axis] = (int) dims[axis];
       Operand<TFloat32> moved = tf.slice(padded, tf.constant(begin), tf.constant(size));
       Operand<TFloat32> selected = tf.dtypes.cast(tf.math.equal(byImage, tf.constant(t)), TFloat32.class);
       Operand<TFloat32> term = tf.math.mul(moved, selected);

@@ -30,7 +30,7 @@ import java.util.TreeMap;
  *
  * <pre>
  * --batch 32 --steps 20 --out result.bin [--workers a:1,b:2 --task 0] [--timeout-ms 5000] [--startup-ms 30000]
- *   [--checkpoints dir --every 5] [--resume]
+ *   [--checkpoints dir --every 5] [--resume] [--augment color,translation,cutout]
  * </pre>
  * Without {@code --workers}, the cluster of {@code TF_CONFIG} if set ({@code {task}} in
  * {@code --out} becomes the task). Exit status 0, or 3 after a {@link ClusterException} (its message printed on one line
@@ -50,6 +50,9 @@ public final class DistributedWorker {
     }
     Trainer.Builder builder = Trainer.of(Fixtures.tiny()).batchSize(Integer.parseInt(a.get("batch"))).seed(11)
         .threads(1, 1);
+    if (a.containsKey("augment")) {
+      builder.augment(io.github.gan4j.recipe.DiffAugment.parse(a.get("augment")));
+    }
     ClusterSpec fromEnvironment = ClusterSpec.fromEnvironment().orElse(null);
     if (a.containsKey("workers") || fromEnvironment != null) {
       ClusterSpec cluster = a.containsKey("workers")

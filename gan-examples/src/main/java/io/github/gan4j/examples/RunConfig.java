@@ -4,6 +4,7 @@ import io.github.gan4j.Gan;
 import io.github.gan4j.layers.Initializer;
 import io.github.gan4j.layers.Shape;
 import io.github.gan4j.recipe.Adam;
+import io.github.gan4j.recipe.DiffAugment;
 import io.github.gan4j.recipe.DiscriminatorUpdate;
 import io.github.gan4j.recipe.FakeBatches;
 import io.github.gan4j.recipe.GanLoss;
@@ -33,11 +34,12 @@ import picocli.CommandLine.ParameterException;
  * @param imageShape the images' shape: the dataset's, or {@code --image-size} for a folder
  * @param gp WGAN-GP's lambda, or null for none (as {@code r1}, {@code r2}, {@code clipWeights})
  * @param ema the generator's moving average, or null for none
+ * @param augment DiffAugment of D's inputs in training ({@link DiffAugment#none()} for none)
  */
 record RunConfig(DataSources.Name dataset, Shape imageShape, int batchSize, long seed, float dLr, float gLr,
     float beta1, float beta2, GanLoss loss, float labelSmoothing, Float gp, Float r1, Float r2, int penaltyEvery,
     LearningRateSchedule lrSchedule, Initializer init, Float clipWeights, DiscriminatorUpdate dUpdate, int dSteps,
-    FakeBatches fakeBatches, int threads, Precision precision, GeneratorEma ema) {
+    FakeBatches fakeBatches, int threads, Precision precision, GeneratorEma ema, DiffAugment augment) {
   /**
    * The key of the precision a run's trainer actually ran in ({@code fp32} or {@code bf16}),
    * which can differ from {@code precision} on a CPU without bfloat16 instructions; written
@@ -78,6 +80,9 @@ record RunConfig(DataSources.Name dataset, Shape imageShape, int batchSize, long
     v.put("precision", new OptionTypes.Precisions().name(precision));
     if (ema != null) {
       v.put("ema", OptionTypes.ema(ema));
+    }
+    if (augment.isOn()) {
+      v.put("augment", augment.id());
     }
     return v;
   }
@@ -126,7 +131,7 @@ record RunConfig(DataSources.Name dataset, Shape imageShape, int batchSize, long
   /** This configuration with other learning rates (after a rollback). */
   RunConfig withLearningRates(float d, float g) {
     return new RunConfig(dataset, imageShape, batchSize, seed, d, g, beta1, beta2, loss, labelSmoothing, gp, r1, r2,
-        penaltyEvery, lrSchedule, init, clipWeights, dUpdate, dSteps, fakeBatches, threads, precision, ema);
+        penaltyEvery, lrSchedule, init, clipWeights, dUpdate, dSteps, fakeBatches, threads, precision, ema, augment);
   }
 
   /** A trainer builder for {@code gan} configured as this says. */
@@ -147,7 +152,8 @@ record RunConfig(DataSources.Name dataset, Shape imageShape, int batchSize, long
         .discriminatorSteps(dSteps)
         .fakeBatches(fakeBatches)
         .threads(threads, 0)
-        .precision(precision);
+        .precision(precision)
+        .augment(augment);
     if (ema != null) {
       builder.generatorEma(ema.decay(), ema.startStep());
     }

@@ -2,6 +2,7 @@ package io.github.gan4j.examples;
 
 import io.github.gan4j.layers.Initializer;
 import io.github.gan4j.layers.Shape;
+import io.github.gan4j.recipe.DiffAugment;
 import io.github.gan4j.recipe.DiscriminatorUpdate;
 import io.github.gan4j.recipe.FakeBatches;
 import io.github.gan4j.recipe.GanLoss;
@@ -130,6 +131,11 @@ final class RunOptions {
           "for samples, the export and evaluation"})
   GeneratorEma ema;
 
+  @Option(names = "--augment", paramLabel = "POLICIES", defaultValue = "none", converter = OptionTypes.Augment.class,
+      description = {"DiffAugment of every image D sees in training: color, translation,",
+          "cutout, comma-separated (e.g. color,translation,cutout), or none (default)"})
+  DiffAugment augment;
+
   /**
    * The run's configuration: {@code --d-lr} and {@code --g-lr} default to {@code --lr}, a
    * folder's image size to {@value #DEFAULT_IMAGE_SIZE}.
@@ -156,6 +162,6 @@ final class RunOptions {
         imageSize != null ? imageSize : new OptionTypes.ImageSize().convert(DEFAULT_IMAGE_SIZE));
     return new RunConfig(dataset, shape, batchSize, seed, dLr != null ? dLr : lr, gLr != null ? gLr : lr, beta1, beta2,
         loss, labelSmoothing, gp, r1, r2, penaltyEvery, lrSchedule, init, clipWeights, dUpdate, dSteps, fakeBatches,
-        threads, precision, ema);
+        threads, precision, ema, augment);
   }
 }

@@ -1,6 +1,7 @@
 package io.github.gan4j.examples;
 
 import io.github.gan4j.Gan;
+import io.github.gan4j.recipe.DiffAugment;
 import io.github.gan4j.recipe.GanLoss;
 import io.github.gan4j.recipe.GradientPenalty;
 import io.github.gan4j.recipe.Optimizer;
@@ -8,8 +9,8 @@ import io.github.gan4j.train.Trainer;
 import java.util.List;
 
 /**
- * The README's "Training options" code for losses and gradient penalties, compiled here so it
- * cannot rot (ReadmeTest checks that the README shows it character for character).
+ * The README's "Training options" code for losses and gradient penalties and for DiffAugment,
+ * compiled here so it cannot rot (ReadmeTest checks that the README shows it character for character).
  */
 public final class TrainingOptions {
   private TrainingOptions() {}
@@ -29,5 +30,14 @@ public final class TrainingOptions {
     Trainer.Builder lsgan = Trainer.of(gan).loss(GanLoss.leastSquares());
     // END README LOSSES
     return List.of(wganGp, r1, hinge, lsgan);
+  }
+
+  /** A trainer configuration with DiffAugment's three policies, for {@code gan}. */
+  public static Trainer.Builder diffAugment(Gan gan) {
+    // BEGIN README AUGMENT
+    Trainer.Builder dataEfficient = Trainer.of(gan)
+        .augment(DiffAugment.parse("color,translation,cutout"));  // = DiffAugment.of(COLOR, TRANSLATION, CUTOUT)
+    // END README AUGMENT
+    return dataEfficient;
   }
 }

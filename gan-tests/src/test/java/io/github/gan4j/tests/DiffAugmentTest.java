@@ -40,6 +40,8 @@ class DiffAugmentTest {
   void builder_recordsTheAugmentation_noneByDefault() {
     assertThat(config().recipe().augment()).isEqualTo(DiffAugment.none());
     assertThat(config().augment(ALL).recipe().augment()).isEqualTo(ALL);
+    // the README's snippet
+    assertThat(io.github.gan4j.examples.TrainingOptions.diffAugment(Fixtures.tiny()).recipe().augment()).isEqualTo(ALL);
   }
 
   @Test

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README shows real code: the quick start is QuickStart.java's, "Your own layers and
- * losses" is CustomParts.java's, the losses snippet TrainingOptions.java's and "Measuring
+ * losses" is CustomParts.java's, the losses and DiffAugment snippets TrainingOptions.java's and "Measuring
  * quality" MeasuringQuality.java's, character for character (the optimizer snippets are checked where they run, in OptimizerOptionsTest).
  */
 class ReadmeTest {
@@ -47,6 +47,11 @@ class ReadmeTest {
   @Test
   void readmeLossesAndPenalties_areTheCompiledExample() throws IOException {
     assertReadmeShows("gan-examples/src/main/java/io/github/gan4j/examples/TrainingOptions.java", "LOSSES", 4);
+  }
+
+  @Test
+  void readmeDiffAugment_isTheCompiledExample() throws IOException {
+    assertReadmeShows("gan-examples/src/main/java/io/github/gan4j/examples/TrainingOptions.java", "AUGMENT", 4);
   }
 
   @Test

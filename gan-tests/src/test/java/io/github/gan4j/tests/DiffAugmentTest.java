@@ -13,8 +13,14 @@ import io.github.gan4j.train.Trainer;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -129,6 +135,45 @@ class DiffAugmentTest {
     }
     assertThat(manifest(dir.resolve("augmented")).getProperty("augment")).isEqualTo("diffAugment(color,translation,cutout)");
     assertThat(manifest(dir.resolve("plain")).getProperty("augment")).isNull();
+    // restoring into a trainer with another augmentation is allowed, and said
+    try (Trainer t = config().build()) {
+      assertThat(warnings(() -> t.restore(dir.resolve("augmented")))).singleElement().asString()
+          .contains("saved with augmentation diffAugment(color,translation,cutout), this trainer has none");
+    }
+    try (Trainer t = config().augment(DiffAugment.parse("cutout")).build()) {
+      assertThat(warnings(() -> t.restore(dir.resolve("plain")))).singleElement().asString()
+          .contains("saved with augmentation none, this trainer has diffAugment(cutout)");
+    }
+    try (Trainer t = config().augment(ALL).build()) {
+      assertThat(warnings(() -> t.restore(dir.resolve("augmented")))).isEmpty();
+    }
+  }
+
+  /** The warnings gan4j logs while {@code action} runs. */
+  private static List<String> warnings(Runnable action) {
+    List<String> out = new ArrayList<>();
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
+          out.add(r.getMessage());
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Logger log = Logger.getLogger("io.github.gan4j");
+    log.addHandler(capture);
+    try {
+      action.run();
+    } finally {
+      log.removeHandler(capture);
+    }
+    return out;
   }
 
   private static Properties manifest(Path checkpoint) throws Exception {

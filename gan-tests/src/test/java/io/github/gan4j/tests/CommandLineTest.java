@@ -290,6 +290,7 @@ class CommandLineTest {
     Outcome first = run(train(whole, 6, "--augment", "color,translation,cutout", "--no-tensorboard"));
     assertThat(first.status()).as(first.err()).isZero();
     assertThat(whole.resolve("config.properties")).content().contains("augment=color,translation,cutout");
+    assertThat(first.out()).contains("every image D sees in training is augmented: diffAugment(color,translation,cutout)");
     assertThat(run(train(split, 3, "--augment", "color,translation,cutout", "--no-tensorboard")).status()).isZero();
     Outcome changed = run(train(split, 6, "--resume", "--augment", "cutout"));
     assertThat(changed.status()).isEqualTo(2);
@@ -300,6 +301,7 @@ class CommandLineTest {
     Outcome plain = run(train(dir.resolve("plain"), 6, "--no-tensorboard"));
     assertThat(plain.status()).as(plain.err()).isZero();
     assertThat(dir.resolve("plain").resolve("config.properties")).content().doesNotContain("augment");
+    assertThat(plain.out()).doesNotContain("augmented");
     assertThat(Files.readAllBytes(dir.resolve("plain").resolve("samples").resolve("step-000006.png")))
         .as("the augmentation changed the run").isNotEqualTo(Files.readAllBytes(whole.resolve("samples")
             .resolve("step-000006.png")));

@@ -24,11 +24,14 @@ import java.util.Objects;
  *       {@code (x - m_c) * 2u + m_c} with {@code m_c} the mean over the channels of each pixel,
  *       then contrast {@code (x - m) * (u + 0.5) + m} with {@code m} the mean over the whole
  *       image; each {@code u} uniform in [0, 1), one per image and transformation.
- *   <li>{@link Policy#TRANSLATION}: a shift by a whole number of pixels, uniform in
- *       [-{@link #translationShift}(H), +{@link #translationShift}(H)] rows and as many columns
- *       (of W), per image; {@code out[i][j] = x[i + dy][j + dx]}, zero where that is outside.
- *   <li>{@link Policy#CUTOUT}: a square of {@link #cutoutSize}(H) by {@link #cutoutSize}(W)
- *       pixels set to zero at a uniformly random centre per image (clipped at the borders).
+ *   <li>{@link Policy#TRANSLATION}: a shift by whole pixels per image, {@code dy} uniform in
+ *       [-{@link #translationShift}(H), {@link #translationShift}(H)] rows and {@code dx} in
+ *       [-{@link #translationShift}(W), {@link #translationShift}(W)] columns;
+ *       {@code out[i][j] = x[i + dy][j + dx]}, zero where that is outside the image.
+ *   <li>{@link Policy#CUTOUT}: a rectangle of {@code ch = }{@link #cutoutSize}(H) rows by
+ *       {@code cw = }{@link #cutoutSize}(W) columns set to zero per image, rows
+ *       {@code [cy - ch / 2, cy - ch / 2 + ch)} with {@code cy} uniform in
+ *       {@code [0, H + 1 - ch % 2)} (columns likewise), clipped at the borders.
  * </ul>
  *
  * <p>The draws are keyed by the seed, the step and a named {@link RandomStream} (children of

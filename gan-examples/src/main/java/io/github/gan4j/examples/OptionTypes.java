@@ -271,6 +271,13 @@ final class OptionTypes {
     }
   }
 
+  /** {@code --spectral-norm}: none, discriminator, generator or both. */
+  static final class SpectralNorms extends Choice<SpectralNormTarget> {
+    SpectralNorms() {
+      super(List.of(SpectralNormTarget.values()), t -> t.name().toLowerCase(Locale.ROOT));
+    }
+  }
+
   /** {@code --precision}: fp32 or bf16, by {@link Precision#shortName()}. */
   static final class Precisions extends Choice<Precision> {
     Precisions() {

@@ -131,6 +131,12 @@ final class RunOptions {
           "for samples, the export and evaluation"})
   GeneratorEma ema;
 
+  @Option(names = "--spectral-norm", paramLabel = "NETWORKS", defaultValue = "none",
+      converter = OptionTypes.SpectralNorms.class, completionCandidates = OptionTypes.SpectralNorms.class,
+      description = {"spectral normalization of every dense and convolution layer",
+          "of: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})"})
+  SpectralNormTarget spectralNorm;
+
   @Option(names = "--augment", paramLabel = "POLICIES", defaultValue = "none", converter = OptionTypes.Augment.class,
       description = {"DiffAugment of every image D sees in training: color, translation,",
           "cutout, comma-separated (e.g. color,translation,cutout), or none (default)"})
@@ -162,6 +168,6 @@ final class RunOptions {
         imageSize != null ? imageSize : new OptionTypes.ImageSize().convert(DEFAULT_IMAGE_SIZE));
     return new RunConfig(dataset, shape, batchSize, seed, dLr != null ? dLr : lr, gLr != null ? gLr : lr, beta1, beta2,
         loss, labelSmoothing, gp, r1, r2, penaltyEvery, lrSchedule, init, clipWeights, dUpdate, dSteps, fakeBatches,
-        threads, precision, ema, augment);
+        threads, precision, ema, spectralNorm, augment);
   }
 }

@@ -209,7 +209,7 @@ final class TrainCommand implements Callable<Integer> {
       config = saved(run, config);
     }
     Shape shape = config.imageShape();
-    Gan gan = DataSources.defaultModel(shape, config.init());
+    Gan gan = config.spectralNorm().apply(DataSources.defaultModel(shape, config.init()));
 
     boolean resume = output.resume;
     Optional<Path> checkpoint = resume

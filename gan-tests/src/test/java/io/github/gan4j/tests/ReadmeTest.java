@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README shows real code: the quick start is QuickStart.java's, "Your own layers and
- * losses" is CustomParts.java's, the losses and DiffAugment snippets TrainingOptions.java's and "Measuring
+ * losses" is CustomParts.java's, the losses, DiffAugment and spectral-normalization snippets TrainingOptions.java's and "Measuring
  * quality" MeasuringQuality.java's, character for character (the optimizer snippets are checked where they run, in OptimizerOptionsTest).
  */
 class ReadmeTest {
@@ -52,6 +52,14 @@ class ReadmeTest {
   @Test
   void readmeDiffAugment_isTheCompiledExample() throws IOException {
     assertReadmeShows("gan-examples/src/main/java/io/github/gan4j/examples/TrainingOptions.java", "AUGMENT", 4);
+  }
+
+  @Test
+  void readmeSpectralNormalization_isTheCompiledExample() throws IOException {
+    assertReadmeShows("gan-examples/src/main/java/io/github/gan4j/examples/TrainingOptions.java", "SPECTRAL NORM", 4);
+    // and it is what it says: one non-trainable u per normalized layer, of its kernel's last dimension
+    assertThat(io.github.gan4j.examples.TrainingOptions.spectralNormalization().recipe().gan().discriminator()
+        .nonTrainableParams()).isEqualTo(64 + 128 + 256 + 1);
   }
 
   @Test

@@ -313,6 +313,71 @@ class AugmentLoweringTest {
       }
     }
 
+    /** Odd and even cutout sides and small shifts: the reference's ranges hold for other image sizes too. */
+    @Test
+    void translationAndCutout_ofOtherSizes_stayInTheReferencesRanges() {
+      for (int[] size : new int[][] {{6, 5}, {7, 9}, {28, 28}}) {
+        int h = size[0];
+        int w = size[1];
+        int ch = DiffAugment.cutoutSize(h);
+        int cw = DiffAugment.cutoutSize(w);
+        int images = 16;
+        float[] ones = new float[images * h * w];
+        Arrays.fill(ones, 1f);
+        AugmentLowering cutout = new AugmentLowering(DiffAugment.of(Policy.CUTOUT), Replica.single());
+        AugmentLowering translation = new AugmentLowering(DiffAugment.of(Policy.TRANSLATION), Replica.single());
+        float[] cut;
+        float[] moved;
+        try (Graph g = new Graph(); Session s = new Session(g)) {
+          Ops tf = Ops.create(g);
+          Operand<TFloat32> in = tf.constant(Shape.of(images, h, w, 1), DataBuffers.of(ones, true, false));
+          RandomKeys keys = new RandomKeys(7, tf.constant(3L));
+          try (Result r = s.runner().fetch(cutout.apply(tf, keys, real, in))
+              .fetch(translation.apply(tf, keys, real, in)).run()) {
+            cut = values((TFloat32) r.get(0));
+            moved = values((TFloat32) r.get(1));
+          }
+        }
+        for (int b = 0; b < images; b++) {
+          int rows = 0;
+          int columns = 0;
+          int zeros = 0;
+          int movedRows = 0;
+          int movedColumns = 0;
+          for (int i = 0; i < h; i++) {
+            boolean rowCut = false;
+            boolean rowKept = false;
+            for (int j = 0; j < w; j++) {
+              zeros += cut[(b * h + i) * w + j] == 0f ? 1 : 0;
+              rowCut |= cut[(b * h + i) * w + j] == 0f;
+              rowKept |= moved[(b * h + i) * w + j] == 1f;
+            }
+            rows += rowCut ? 1 : 0;
+            movedRows += rowKept ? 1 : 0;
+          }
+          for (int j = 0; j < w; j++) {
+            boolean columnCut = false;
+            boolean columnKept = false;
+            for (int i = 0; i < h; i++) {
+              columnCut |= cut[(b * h + i) * w + j] == 0f;
+              columnKept |= moved[(b * h + i) * w + j] == 1f;
+            }
+            columns += columnCut ? 1 : 0;
+            movedColumns += columnKept ? 1 : 0;
+          }
+          String where = h + "x" + w + " image " + b;
+          // a rectangle: all of the square, or with its centre at a border of the reference's range
+          // (0 or H - ch % 2) the ceil(ch / 2) rows inside
+          assertThat(zeros).as(where).isEqualTo(rows * columns);
+          assertThat(rows).as(where).isBetween(ch - ch / 2, ch);
+          assertThat(columns).as(where).isBetween(cw - cw / 2, cw);
+          // a shift of at most translationShift pixels keeps all but that many rows and columns
+          assertThat(movedRows).as(where).isBetween(h - DiffAugment.translationShift(h), h);
+          assertThat(movedColumns).as(where).isBetween(w - DiffAugment.translationShift(w), w);
+        }
+      }
+    }
+
     @Test
     void color_onAUniformGreyImage_isBrightnessOnly_inTheReferencesRange() {
       // saturation and contrast leave a constant image as it is: what remains is x + (u - 0.5)

@@ -31,7 +31,11 @@ public record RandomStream(String name) {
    * {@code j} of a step draws from {@link #penaltyInterpolation(int)}, a child of this stream.
    */
   public static final RandomStream PENALTY_INTERPOLATION = new RandomStream("gp_interpolation");
-  /** Data augmentation (not used yet). */
+  /**
+   * Differentiable augmentation ({@link DiffAugment}): each batch D sees draws from a child,
+   * {@link #augmentReal(int)}, {@link #augmentFake(int)} or {@link #augmentGenerator()}, and
+   * each transformation from a child of that ({@code augment/d_real/0/brightness}).
+   */
   public static final RandomStream AUGMENT = new RandomStream("augment");
 
   /** Validates the name. */
@@ -70,6 +74,21 @@ public record RandomStream(String name) {
   /** Dropout of the discriminator's pass on WGAN-GP's interpolated batch in its update {@code j}. */
   public static RandomStream penaltyDropout(int j) {
     return new RandomStream("gp_dropout/" + j);
+  }
+
+  /** Augmentation of the real (or, combined, the real half of the) batch of the discriminator's update {@code j}: {@code augment/d_real/j}. */
+  public static RandomStream augmentReal(int j) {
+    return AUGMENT.child("d_real/" + j);
+  }
+
+  /** Augmentation of the fake batch of the discriminator's update {@code j}: {@code augment/d_fake/j}. */
+  public static RandomStream augmentFake(int j) {
+    return AUGMENT.child("d_fake/" + j);
+  }
+
+  /** Augmentation of the fakes of the generator's update, on their way into D: {@code augment/g}. */
+  public static RandomStream augmentGenerator() {
+    return AUGMENT.child("g");
   }
 
   /** A sub-stream, e.g. one per layer: {@code name + "/" + part}. */

@@ -32,8 +32,8 @@ import org.tensorflow.types.family.TType;
  *       batch statistics over the global batch, so that {@code d(sum of all replicas' losses)/dx}
  *       reaches each replica's own activations.
  *   <li>{@link #share(Ops, long, LongFunction)}: this replica's rows of a random draw over the whole global batch, so a
- *       replica draws exactly the noise, dropout masks and interpolation weights that a single
- *       process would use for the same samples.
+ *       replica draws exactly the noise, dropout masks, interpolation weights and augmentation
+ *       parameters that a single process would use for the same samples.
  * </ul>
  *
  * <p>Every collective gets the next instance key of its graph, in the order the graph is built;

@@ -54,6 +54,8 @@ final class StepAssembly {
   private final Variable<TInt64> stepCounter;
   private final Placeholder<TFloat32> realInput;
   private final EmaLowering ema;
+  /** DiffAugment of every batch D sees in training (the identity without one). */
+  private final AugmentLowering augment;
 
   /** @param ema the generator's moving average, updated after each generator update; null for none */
   StepAssembly(Graph graph, Ops tf, TrainingRecipe recipe, NetworkLowering generator, NetworkLowering discriminator,
@@ -73,6 +75,7 @@ final class StepAssembly {
     this.stepCounter = stepCounter;
     this.realInput = realInput;
     this.ema = ema;
+    this.augment = new AugmentLowering(recipe.augment(), generator.replica());
   }
 
   /**
@@ -111,7 +114,8 @@ final class StepAssembly {
       // D in inference BatchNorm mode, with dropout; its layers' dropout streams differ from G's by name
       NetworkLowering.Pass dPass = new NetworkLowering.Pass(phase, new NetworkLowering.Mode(false, true), keys,
           RandomStream.GENERATOR_DROPOUT);
-      Operand<TFloat32> fakeOutputs = discriminator.forward(dPass, fake);
+      Operand<TFloat32> fakeOutputs = discriminator.forward(dPass,
+          augment.apply(phase, keys, RandomStream.augmentGenerator(), fake));
       gLoss = loss.generator(phase, fakeOutputs);
       // what D, after this step's D updates, makes of the very fakes G learns from
       gFakeScore = loss.score(phase, fakeOutputs);
@@ -177,6 +181,9 @@ final class StepAssembly {
         RandomStream.discriminatorFakeGeneratorDropout(j));
     Operand<TFloat32> fake = phase.stopGradient(
         generator.forward(gPass, latent.noise(phase, keys, RandomStream.discriminatorFakeNoise(j))));
+    // DiffAugment: from here on real and fake are what D sees, also for the gradient penalties
+    real = augment.apply(phase, keys, RandomStream.augmentReal(j), real);
+    fake = augment.apply(phase, keys, RandomStream.augmentFake(j), fake);
     NetworkLowering.Mode training = new NetworkLowering.Mode(true, true);
     if (recipe.discriminatorUpdate() == DiscriminatorUpdate.COMBINED_BATCH) {
       NetworkLowering.Pass dPass = new NetworkLowering.Pass(phase, training, keys,

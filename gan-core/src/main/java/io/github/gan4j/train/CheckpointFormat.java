@@ -67,6 +67,9 @@ final class CheckpointFormat {
       // wall-clock metadata for time budgets (Steps.orTrainingTime); not part of the training state
       p.setProperty("training.nanos", String.valueOf(trainingNanos));
       recipe.generatorEma().ifPresent(e -> p.setProperty("generator.ema", e.describe()));
+      if (recipe.augment().isOn()) {
+        p.setProperty("augment", recipe.augment().describe());
+      }
       p.setProperty("batch.size", String.valueOf(recipe.batchSize()));
       p.setProperty("seed", String.valueOf(recipe.seed()));
       for (String network : NETWORKS) {
@@ -241,6 +244,8 @@ final class CheckpointFormat {
     } else {
       differs(dir, "generator moving average", ema, emaNow, "continuing with this trainer's");
     }
+    differs(dir, "augmentation", p.getProperty("augment", "none"), recipe.augment().describe(),
+        "continuing with this trainer's");
     return fresh;
   }
 

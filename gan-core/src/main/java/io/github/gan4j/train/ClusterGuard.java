@@ -136,12 +136,17 @@ final class ClusterGuard {
     return java.nio.ByteBuffer.wrap(sha.digest()).getLong();
   }
 
-  /** What every worker's graph must have alike: the model, batch, seed, steps per update and collectives. */
+  /** What every worker's graph must have alike: the model, batch, seed, steps per update, collectives, augmentation. */
   private static long configurationDigest(TrainingGraph graph, TrainingRecipe recipe) {
     java.security.MessageDigest sha = sha256();
     sha.update((recipe.gan().fingerprint() + "|" + recipe.batchSize() + "|" + recipe.seed() + "|"
-        + recipe.discriminatorSteps() + "|" + graph.collectives()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        + recipe.discriminatorSteps() + "|" + graph.collectives() + augmentation(recipe)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     return java.nio.ByteBuffer.wrap(sha.digest()).getLong();
+  }
+
+  /** The augmentation's part of the digest: nothing without one, so digests of other runs stay as they were. */
+  private static String augmentation(TrainingRecipe recipe) {
+    return recipe.augment().isOn() ? "|" + recipe.augment().id() : "";
   }
 
   private static java.security.MessageDigest sha256() {

@@ -6,6 +6,7 @@ import io.github.gan4j.data.Dataset;
 import io.github.gan4j.layers.Shape;
 import io.github.gan4j.sample.Sampler;
 import io.github.gan4j.recipe.ClusterSpec;
+import io.github.gan4j.recipe.DiffAugment;
 import io.github.gan4j.recipe.DiscriminatorUpdate;
 import io.github.gan4j.recipe.FakeBatches;
 import io.github.gan4j.extension.CustomLoss;
@@ -681,6 +682,7 @@ public final class Trainer implements AutoCloseable {
     private Precision precision = Precision.FLOAT32;
     private boolean xla = false;
     private GeneratorEma generatorEma;
+    private DiffAugment augment = DiffAugment.none();
     private LearningRateSchedule discriminatorSchedule = LearningRateSchedule.constant();
     private LearningRateSchedule generatorSchedule = LearningRateSchedule.constant();
     private ClusterSpec cluster;
@@ -852,6 +854,21 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
+     * Augments every image the discriminator sees in training with {@link DiffAugment}
+     * (default {@link DiffAugment#none()}): the real and the fake batch of each discriminator
+     * update and the generator's fakes on their way into D, each with its own random draw, in
+     * the graph, so that the generator learns through the augmentation. Gradient penalties are
+     * taken at D's input, the augmented images (as the paper's CIFAR-10 code does: R1 and R2 on
+     * the augmented batch, WGAN-GP between the augmented real and fake batches); D(x) and
+     * D(G(z)) in the metrics are D's scores of augmented images. Generation and the export never
+     * augment. E.g. {@code augment(DiffAugment.parse("color,translation,cutout"))}.
+     */
+    public Builder augment(DiffAugment augment) {
+      this.augment = Objects.requireNonNull(augment, "augment (DiffAugment.none() for none)");
+      return this;
+    }
+
+    /**
      * Makes this trainer one worker of a synchronous data-parallel run (default: a single
      * process). Every worker is built with the same configuration and its own
      * {@link ClusterSpec#task()}; each computes its share ({@code batchSize / workers} images) of
@@ -876,7 +893,7 @@ public final class Trainer implements AutoCloseable {
     public TrainingRecipe recipe() {
       return new TrainingRecipe(gan, batchSize, seed, discriminatorOptimizer, generatorOptimizer, loss, penalties,
           discriminatorUpdate, fakeBatches, discriminatorSteps, sampler, intraOpThreads, interOpThreads, precision, xla,
-          discriminatorSchedule, generatorSchedule, Optional.ofNullable(generatorEma));
+          discriminatorSchedule, generatorSchedule, Optional.ofNullable(generatorEma), augment);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.github.gan4j.examples;
 import io.github.gan4j.Gan;
 import io.github.gan4j.data.Dataset;
 import io.github.gan4j.data.Datasets;
+import io.github.gan4j.recipe.DiffAugment;
 import io.github.gan4j.recipe.DiscriminatorUpdate;
 import io.github.gan4j.recipe.FakeBatches;
 import io.github.gan4j.recipe.Precision;
@@ -89,6 +90,10 @@ final class BenchCommand implements Callable<Integer> {
       description = "spectral normalization of: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
   SpectralNormTarget spectralNorm;
 
+  @Option(names = "--augment", paramLabel = "POLICIES", defaultValue = "none", converter = OptionTypes.Augment.class,
+      description = "DiffAugment of D's inputs, e.g. color,translation,cutout (default ${DEFAULT-VALUE})")
+  DiffAugment augment;
+
   @Option(names = "--threads", paramLabel = "N", defaultValue = "0", converter = OptionTypes.NonNegativeInt.class,
       description = "TensorFlow intra-op threads (default ${DEFAULT-VALUE}: TensorFlow's choice)")
   int threads;
@@ -128,6 +133,7 @@ final class BenchCommand implements Callable<Integer> {
         .precision(precisionRequested).xla(xla)
         .discriminatorUpdate(dUpdate)
         .fakeBatches(fakeBatches)
+        .augment(augment)
         .threads(threads, interThreads);
     CpuKernels cpu = CpuKernels.current();
     out.printf(Locale.ROOT, "cpu: %s, %d cores; features %s; oneDNN kernels %s (%s)%n", cpu.cpuModel(),
@@ -199,6 +205,7 @@ final class BenchCommand implements Callable<Integer> {
         new OptionTypes.DiscriminatorUpdates().name(dUpdate)));
     fields.add(String.format(Locale.ROOT, "\"spectral_norm\":\"%s\"",
         new OptionTypes.SpectralNorms().name(spectralNorm)));
+    fields.add(String.format(Locale.ROOT, "\"augment\":\"%s\"", augment.id()));
     fields.add(String.format(Locale.ROOT, "\"xla\":%s", xla));
     fields.add(String.format(Locale.ROOT, "\"steps_per_s\":%.3f", median));
     fields.add(String.format(Locale.ROOT, "\"steps_per_s_repeats\":%s", Arrays.toString(round(rates))));

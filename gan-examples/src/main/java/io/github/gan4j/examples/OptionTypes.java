@@ -2,6 +2,7 @@ package io.github.gan4j.examples;
 
 import io.github.gan4j.layers.Initializer;
 import io.github.gan4j.layers.Shape;
+import io.github.gan4j.recipe.DiffAugment;
 import io.github.gan4j.recipe.DiscriminatorUpdate;
 import io.github.gan4j.recipe.FakeBatches;
 import io.github.gan4j.recipe.GanLoss;
@@ -178,6 +179,18 @@ final class OptionTypes {
       }
       throw new TypeConversionException("must be DECAY or DECAY:START_STEP with DECAY in (0, 1), e.g. 0.999 or"
           + " 0.999:1000, got '" + value + "'");
+    }
+  }
+
+  /** {@code --augment POLICIES}: DiffAugment's policies, e.g. {@code color,translation,cutout}, or {@code none}. */
+  static final class Augment implements ITypeConverter<DiffAugment> {
+    @Override
+    public DiffAugment convert(String value) {
+      try {
+        return DiffAugment.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(": " + e.getMessage());
+      }
     }
   }
 

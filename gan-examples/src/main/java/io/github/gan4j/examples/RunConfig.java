@@ -4,6 +4,7 @@ import io.github.gan4j.Gan;
 import io.github.gan4j.layers.Initializer;
 import io.github.gan4j.layers.Shape;
 import io.github.gan4j.recipe.Adam;
+import io.github.gan4j.recipe.DiffAugment;
 import io.github.gan4j.recipe.DiscriminatorUpdate;
 import io.github.gan4j.recipe.FakeBatches;
 import io.github.gan4j.recipe.GanLoss;
@@ -35,11 +36,13 @@ import picocli.CommandLine.ParameterException;
  * @param gp WGAN-GP's lambda, or null for none (as {@code r1}, {@code r2}, {@code clipWeights})
  * @param ema the generator's moving average, or null for none
  * @param spectralNorm the networks of the reference model with spectral normalization
+ * @param augment DiffAugment of D's inputs in training ({@link DiffAugment#none()} for none)
  */
 record RunConfig(DataSources.Name dataset, Shape imageShape, String model, int batchSize, long seed, float dLr, float gLr,
     float beta1, float beta2, GanLoss loss, float labelSmoothing, Float gp, Float r1, Float r2, int penaltyEvery,
     LearningRateSchedule lrSchedule, Initializer init, Float clipWeights, DiscriminatorUpdate dUpdate, int dSteps,
-    FakeBatches fakeBatches, int threads, Precision precision, GeneratorEma ema, SpectralNormTarget spectralNorm) {
+    FakeBatches fakeBatches, int threads, Precision precision, GeneratorEma ema, SpectralNormTarget spectralNorm,
+    DiffAugment augment) {
   /**
    * The key of the precision a run's trainer actually ran in ({@code fp32} or {@code bf16}),
    * which can differ from {@code precision} on a CPU without bfloat16 instructions; written
@@ -83,6 +86,9 @@ record RunConfig(DataSources.Name dataset, Shape imageShape, String model, int b
       v.put("ema", OptionTypes.ema(ema));
     }
     v.put("spectral-norm", new OptionTypes.SpectralNorms().name(spectralNorm));
+    if (augment.isOn()) {
+      v.put("augment", augment.id());
+    }
     return v;
   }
 
@@ -131,7 +137,7 @@ record RunConfig(DataSources.Name dataset, Shape imageShape, String model, int b
   RunConfig withLearningRates(float d, float g) {
     return new RunConfig(dataset, imageShape, model, batchSize, seed, d, g, beta1, beta2, loss, labelSmoothing, gp, r1,
         r2, penaltyEvery, lrSchedule, init, clipWeights, dUpdate, dSteps, fakeBatches, threads, precision, ema,
-        spectralNorm);
+        spectralNorm, augment);
   }
 
   /** The model this run trains, for its image shape. */
@@ -157,7 +163,8 @@ record RunConfig(DataSources.Name dataset, Shape imageShape, String model, int b
         .discriminatorSteps(dSteps)
         .fakeBatches(fakeBatches)
         .threads(threads, 0)
-        .precision(precision);
+        .precision(precision)
+        .augment(augment);
     if (ema != null) {
       builder.generatorEma(ema.decay(), ema.startStep());
     }

@@ -2,6 +2,7 @@ package io.github.gan4j.examples;
 
 import io.github.gan4j.layers.Initializer;
 import io.github.gan4j.layers.Shape;
+import io.github.gan4j.recipe.DiffAugment;
 import io.github.gan4j.recipe.DiscriminatorUpdate;
 import io.github.gan4j.recipe.FakeBatches;
 import io.github.gan4j.recipe.GanLoss;
@@ -141,6 +142,11 @@ final class RunOptions {
           "of: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})"})
   SpectralNormTarget spectralNorm;
 
+  @Option(names = "--augment", paramLabel = "POLICIES", defaultValue = "none", converter = OptionTypes.Augment.class,
+      description = {"DiffAugment of every image D sees in training: color, translation,",
+          "cutout, comma-separated (e.g. color,translation,cutout), or none (default)"})
+  DiffAugment augment;
+
   /**
    * The run's configuration: {@code --d-lr} and {@code --g-lr} default to {@code --lr}, a
    * folder's image size to {@value #DEFAULT_IMAGE_SIZE}.
@@ -168,9 +174,8 @@ final class RunOptions {
     if (model.equals(DataSources.SNGAN_RESNET)) {
       DataSources.model(model, shape, init);   // refuses a size or --init it cannot take, before any work
     }
-    return new RunConfig(dataset, shape, model, batchSize, seed, dLr != null ? dLr : lr, gLr != null ? gLr : lr, beta1,
-        beta2,
-        loss, labelSmoothing, gp, r1, r2, penaltyEvery, lrSchedule, init, clipWeights, dUpdate, dSteps, fakeBatches,
-        threads, precision, ema, spectralNorm);
+    return new RunConfig(dataset, shape, model, batchSize, seed, dLr != null ? dLr : lr, gLr != null ? gLr : lr,
+        beta1, beta2, loss, labelSmoothing, gp, r1, r2, penaltyEvery, lrSchedule, init, clipWeights, dUpdate, dSteps,
+        fakeBatches, threads, precision, ema, spectralNorm, augment);
   }
 }

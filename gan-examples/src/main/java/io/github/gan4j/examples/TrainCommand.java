@@ -296,6 +296,9 @@ final class TrainCommand implements Callable<Integer> {
             out.println("training " + gan + " on " + data.name() + " for " + describe(total, budget) + " into "
                 + run.root());
           }
+          if (config.augment().isOn()) {
+            out.println("every image D sees in training is augmented: " + config.augment().describe());
+          }
           interrupt.watch(trainer);
           RunListeners.Progress progress = new RunListeners.Progress(out, progressBar, total, logEvery, budget);
           RunListeners.Divergence divergence = new RunListeners.Divergence(err, progress, run);

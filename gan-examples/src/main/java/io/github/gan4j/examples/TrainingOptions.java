@@ -14,6 +14,7 @@ import static io.github.gan4j.layers.Padding.SAME;
 
 import io.github.gan4j.Gan;
 import io.github.gan4j.GanBuilder;
+import io.github.gan4j.recipe.DiffAugment;
 import io.github.gan4j.recipe.GanLoss;
 import io.github.gan4j.recipe.GradientPenalty;
 import io.github.gan4j.recipe.Optimizer;
@@ -21,9 +22,9 @@ import io.github.gan4j.train.Trainer;
 import java.util.List;
 
 /**
- * The README's "Training options" code for losses and gradient penalties and for spectral
- * normalization, compiled here so it cannot rot (ReadmeTest checks that the README shows it
- * character for character).
+ * The README's "Training options" code for losses and gradient penalties, for spectral
+ * normalization and for DiffAugment, compiled here so it cannot rot (ReadmeTest checks that the
+ * README shows it character for character).
  */
 public final class TrainingOptions {
   private TrainingOptions() {}
@@ -67,5 +68,14 @@ public final class TrainingOptions {
         .discriminatorSteps(5);
     // END README SPECTRAL NORM
     return sngan;
+  }
+
+  /** A trainer configuration with DiffAugment's three policies, for {@code gan}. */
+  public static Trainer.Builder diffAugment(Gan gan) {
+    // BEGIN README AUGMENT
+    Trainer.Builder dataEfficient = Trainer.of(gan)
+        .augment(DiffAugment.parse("color,translation,cutout"));  // = DiffAugment.of(COLOR, TRANSLATION, CUTOUT)
+    // END README AUGMENT
+    return dataEfficient;
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.gan4j.layers.Initializer;
 import io.github.gan4j.layers.Shape;
+import io.github.gan4j.recipe.DiffAugment;
 import io.github.gan4j.recipe.DiscriminatorUpdate;
 import io.github.gan4j.recipe.FakeBatches;
 import io.github.gan4j.recipe.GanLoss;
@@ -60,7 +61,8 @@ class CommandLineSpecTest {
       "--loss", "minimax", "--label-smoothing", "0.1", "--gp", "10", "--r1", "0.5", "--r2", "2",
       "--penalty-every", "4", "--lr-schedule", "cosine:600:0.1,warmup:20", "--init", "normal:0.02",
       "--clip-weights", "0.01", "--d-update", "combined", "--d-steps", "5", "--fake-batches", "training",
-      "--threads", "2", "--precision", "bf16", "--ema", "0.999:100", "--spectral-norm", "both");
+      "--threads", "2", "--precision", "bf16", "--ema", "0.999:100", "--spectral-norm", "both",
+      "--augment", "color,translation,cutout");
 
   static RunConfig parse(List<String> args) {
     RunOptions options = new RunOptions();
@@ -209,10 +211,11 @@ class CommandLineSpecTest {
       }
     }
     RunConfig given = parse(EVERY_RUN_OPTION);
-    assertThat(given).isEqualTo(new RunConfig(DataSources.Name.FOLDER, Shape.of(64, 48, 1), "dcgan", 7, -3, 0.002f, 3e-4f,
-        0.5f, 0.9f, GanLoss.minimax(), 0.1f, 10f, 0.5f, 2f, 4, LearningRateSchedule.cosine(600, 0.1f).withWarmup(20),
+    assertThat(given).isEqualTo(new RunConfig(DataSources.Name.FOLDER, Shape.of(64, 48, 1), "dcgan", 7, -3, 0.002f,
+        3e-4f, 0.5f, 0.9f, GanLoss.minimax(), 0.1f, 10f, 0.5f, 2f, 4, LearningRateSchedule.cosine(600, 0.1f).withWarmup(20),
         Initializer.normal(0.02f), 0.01f, DiscriminatorUpdate.COMBINED_BATCH, 5, FakeBatches.TRAINING_MODE, 2,
-        Precision.MIXED_BFLOAT16, new GeneratorEma(0.999f, 100), SpectralNormTarget.BOTH));
+        Precision.MIXED_BFLOAT16, new GeneratorEma(0.999f, 100), SpectralNormTarget.BOTH,
+        DiffAugment.parse("color,translation,cutout")));
     Set<String> recorded = given.values().keySet();
     for (OptionSpec option : model.getCommandSpec().options()) {
       if (!option.longestName().equals("--lr")) {
@@ -229,13 +232,15 @@ class CommandLineSpecTest {
     assertThat(dir.resolve(RunDirectory.CONFIG)).content().contains("dataset=folder", "image-size=64x48x1", "seed=-3",
         "d-lr=0.002", "g-lr=3.0E-4", "loss=minimax", "gp=10.0", "lr-schedule=cosine\\:600\\:0.1,warmup\\:20",
         "init=normal\\:0.02", "d-update=combined", "fake-batches=training", "precision=bf16", "ema=0.999\\:100",
-        "spectral-norm=both");
+        "spectral-norm=both", "augment=color,translation,cutout");
 
     RunConfig defaults = parse(List.of("--lr", "2e-4"));
     assertThat(defaults.dLr()).isEqualTo(2e-4f);
     assertThat(defaults.gLr()).isEqualTo(2e-4f);
-    assertThat(defaults.values()).doesNotContainKeys("image-size", "gp", "r1", "r2", "clip-weights", "ema");
+    assertThat(defaults.values()).doesNotContainKeys("image-size", "gp", "r1", "r2", "clip-weights", "ema",
+        "augment");
     assertThat(defaults.spectralNorm()).isEqualTo(SpectralNormTarget.NONE);
+    assertThat(defaults.augment()).isEqualTo(DiffAugment.none());
     // a run recorded before --spectral-norm existed had none
     Properties old = defaults.toProperties();
     old.remove("spectral-norm");
@@ -252,6 +257,21 @@ class CommandLineSpecTest {
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> parse(List.of("--ema", bad)))
           .hasMessageContaining("--ema").hasMessageContaining("DECAY or DECAY:START_STEP").hasMessageContaining(bad);
     }
+  }
+
+  @Test
+  void augment_takesPoliciesOrNone_andRefusesOthersNamingTheOption() {
+    assertThat(parse(List.of("--augment", "translation,cutout")).augment())
+        .isEqualTo(DiffAugment.of(DiffAugment.Policy.TRANSLATION, DiffAugment.Policy.CUTOUT));
+    assertThat(parse(List.of("--augment", "none")).augment()).isEqualTo(DiffAugment.none());
+    assertThat(parse(List.of("--augment", "color")).trainer(ReferenceModels.mnist()).recipe().augment())
+        .isEqualTo(DiffAugment.of(DiffAugment.Policy.COLOR));
+    Outcome o = run("train", "--augment", "color,flip");
+    assertThat(o.status()).isEqualTo(2);
+    assertThat(o.firstErrorLine()).contains("--augment").contains("unknown DiffAugment policy 'flip'")
+        .contains("color, translation, cutout");
+    assertThat(run("train", "--augment", "cutout,cutout").firstErrorLine()).contains("--augment")
+        .contains("cutout is given twice");
   }
 
   @Test

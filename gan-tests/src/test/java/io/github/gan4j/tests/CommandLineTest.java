@@ -284,6 +284,35 @@ class CommandLineTest {
   }
 
   @Test
+  void augment_isRecorded_andResumeKeepsIt(@TempDir Path dir) throws IOException {
+    Path whole = dir.resolve("whole");
+    Path split = dir.resolve("split");
+    Outcome first = run(train(whole, 6, "--augment", "color,translation,cutout", "--no-tensorboard"));
+    assertThat(first.status()).as(first.err()).isZero();
+    assertThat(whole.resolve("config.properties")).content().contains("augment=color,translation,cutout");
+    assertThat(first.out()).contains("every image D sees in training is augmented: diffAugment(color,translation,cutout)");
+    assertThat(run(train(split, 3, "--augment", "color,translation,cutout", "--no-tensorboard")).status()).isZero();
+    Outcome changed = run(train(split, 6, "--resume", "--augment", "cutout"));
+    assertThat(changed.status()).isEqualTo(2);
+    assertThat(changed.err()).contains("--augment cutout differs from this run's color,translation,cutout");
+    Outcome resumed = run(train(split, 6, "--resume"));   // the run's augmentation, from config.properties
+    assertThat(resumed.status()).as(resumed.err()).isZero();
+    assertSameSamples(whole, split, dir);
+    Outcome plain = run(train(dir.resolve("plain"), 6, "--no-tensorboard"));
+    assertThat(plain.status()).as(plain.err()).isZero();
+    assertThat(dir.resolve("plain").resolve("config.properties")).content().doesNotContain("augment");
+    assertThat(plain.out()).doesNotContain("augmented");
+    assertThat(Files.readAllBytes(dir.resolve("plain").resolve("samples").resolve("step-000006.png")))
+        .as("the augmentation changed the run").isNotEqualTo(Files.readAllBytes(whole.resolve("samples")
+            .resolve("step-000006.png")));
+
+    Outcome bench = run("bench", "--model", "mnist", "--batch-size", "4", "--warmup", "0", "--steps", "1",
+        "--repeats", "1", "--no-inference", "--peak-size", "64", "--augment", "color,translation,cutout");
+    assertThat(bench.status()).as(bench.err()).isZero();
+    assertThat(bench.out()).contains("\"augment\":\"color,translation,cutout\"");
+  }
+
+  @Test
   void spectralNorm_isRecorded_keptOnResume_andBenchMeasuresIt(@TempDir Path dir) throws IOException {
     Path whole = dir.resolve("whole");
     Path split = dir.resolve("split");

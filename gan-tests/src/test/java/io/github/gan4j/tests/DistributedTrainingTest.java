@@ -77,6 +77,33 @@ class DistributedTrainingTest {
     }
   }
 
+  /**
+   * DiffAugment's draws are made for the global batch and each worker takes its rows, so a
+   * cluster augments every image as one process would (same tolerance as without augmentation).
+   */
+  @Test
+  void withDiffAugment_twoWorkersOfBatch16_followOneProcessOfBatch32() throws Exception {
+    io.github.gan4j.recipe.DiffAugment augment = io.github.gan4j.recipe.DiffAugment.parse("color,translation,cutout");
+    DistributedWorker.Result single = singleProcess(32, augment);
+    List<DistributedWorker.Result> two = cluster("augmented", 2, 32, STEPS, List.of("--augment", augment.id()));
+    assertThat(two.get(1).sameBits(two.get(0))).as("replica 1 holds replica 0's weights, bit for bit").isTrue();
+    assertThat(single.sameBits(singleProcess(32, io.github.gan4j.recipe.DiffAugment.none())))
+        .as("the augmentation changes the run").isFalse();
+    single.variables().forEach((name, expected) -> {
+      float[] actual = two.get(0).variables().get(name);
+      for (int i = 0; i < expected.length; i++) {
+        assertThat((double) actual[i]).as("%s[%d] after %d steps", name, i, STEPS)
+            .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(WEIGHT_TOLERANCE));
+      }
+    });
+    for (int s = 0; s < STEPS; s++) {
+      for (int j = 0; j < 4; j++) {
+        assertThat((double) two.get(0).losses().get(s)[j]).as("step %d, metric %d", s + 1, j)
+            .isCloseTo(single.losses().get(s)[j], org.assertj.core.data.Offset.offset(LOSS_TOLERANCE));
+      }
+    }
+  }
+
   @Test
   void withResidualBlocks_twoWorkersFollowOneProcess_theirBatchNormSynchronized() throws Exception {
     int steps = 5;
@@ -259,14 +286,25 @@ class DistributedTrainingTest {
   }
 
   private DistributedWorker.Result singleProcess(io.github.gan4j.Gan gan, int batch, int steps) throws IOException {
+    return singleProcess(gan, batch, steps, io.github.gan4j.recipe.DiffAugment.none());
+  }
+
+  /** As {@link #singleProcess(int)}, with {@code augment}. */
+  private DistributedWorker.Result singleProcess(int batch, io.github.gan4j.recipe.DiffAugment augment)
+      throws IOException {
+    return singleProcess(Fixtures.tiny(), batch, STEPS, augment);
+  }
+
+  private DistributedWorker.Result singleProcess(io.github.gan4j.Gan gan, int batch, int steps,
+      io.github.gan4j.recipe.DiffAugment augment) throws IOException {
     List<float[]> losses = new ArrayList<>();
     Map<String, float[]> vars;
-    try (Trainer t = Trainer.of(gan).batchSize(batch).seed(11).threads(1, 1).build()) {
+    try (Trainer t = Trainer.of(gan).batchSize(batch).seed(11).threads(1, 1).augment(augment).build()) {
       TrainingListener record = (tr, m) -> losses.add(new float[] {m.dLoss(), m.gLoss(), m.dReal(), m.dFake()});
       t.fit(Fixtures.squares(), Steps.of(steps), record);
       vars = t.variables();
     }
-    Path file = dir.resolve("single.bin");
+    Path file = dir.resolve(augment.isOn() ? "single-augmented.bin" : "single.bin");
     DistributedWorker.write(file, vars, losses);
     return DistributedWorker.Result.read(file);
   }

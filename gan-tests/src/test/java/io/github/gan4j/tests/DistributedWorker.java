@@ -31,7 +31,7 @@ import java.util.TreeMap;
  *
  * <pre>
  * --batch 32 --steps 20 --out result.bin [--workers a:1,b:2 --task 0] [--timeout-ms 5000] [--startup-ms 30000]
- *   [--checkpoints dir --every 5] [--resume] [--model sn]
+ *   [--checkpoints dir --every 5] [--resume] [--model sn] [--augment color,translation,cutout]
  * </pre>
  * {@code --model sn} trains {@link SpectralNormTest#tinySn()} instead.
  * Without {@code --workers}, the cluster of {@code TF_CONFIG} if set ({@code {task}} in
@@ -54,6 +54,9 @@ public final class DistributedWorker {
         : "resnet".equals(a.get("model")) ? Fixtures.tinyResNet() : Fixtures.tiny();
     Trainer.Builder builder = Trainer.of(gan).batchSize(Integer.parseInt(a.get("batch"))).seed(11)
         .threads(1, 1);
+    if (a.containsKey("augment")) {
+      builder.augment(io.github.gan4j.recipe.DiffAugment.parse(a.get("augment")));
+    }
     ClusterSpec fromEnvironment = ClusterSpec.fromEnvironment().orElse(null);
     if (a.containsKey("workers") || fromEnvironment != null) {
       ClusterSpec cluster = a.containsKey("workers")

@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README shows real code: the quick start is QuickStart.java's, "Your own layers and
- * losses" is CustomParts.java's, the losses snippet TrainingOptions.java's and "Measuring
- * quality" MeasuringQuality.java's, "Residual networks" ReferenceModels.java's, character for character (the optimizer snippets are checked where they run, in OptimizerOptionsTest).
+ * losses" is CustomParts.java's, the losses, DiffAugment and spectral-normalization snippets TrainingOptions.java's,
+ * "Measuring quality" MeasuringQuality.java's and "Residual networks" ReferenceModels.java's, character for
+ * character (the optimizer snippets are checked where they run, in OptimizerOptionsTest).
  */
 class ReadmeTest {
   static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -47,6 +48,11 @@ class ReadmeTest {
   @Test
   void readmeLossesAndPenalties_areTheCompiledExample() throws IOException {
     assertReadmeShows("gan-examples/src/main/java/io/github/gan4j/examples/TrainingOptions.java", "LOSSES", 4);
+  }
+
+  @Test
+  void readmeDiffAugment_isTheCompiledExample() throws IOException {
+    assertReadmeShows("gan-examples/src/main/java/io/github/gan4j/examples/TrainingOptions.java", "AUGMENT", 4);
   }
 
   @Test

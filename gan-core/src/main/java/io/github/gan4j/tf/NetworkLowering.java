@@ -459,7 +459,8 @@ final class NetworkLowering {
       int[] out = l.output().dims();
       int k = p.poolSize();
       Operand<TFloat32> whole = in[0] == out[0] * k && in[1] == out[1] * k ? x
-          : tf.slice(x, tf.constant(new int[] {0, 0, 0, 0}), tf.constant(new int[] {-1, out[0] * k, out[1] * k, in[2]}));
+          : tf.slice(x, tf.constant(new int[] {0, 0, 0, 0}),
+              tf.constant(new int[] {-1, out[0] * k, out[1] * k, in[2]}));
       Operand<TFloat32> windows = tf.reshape(whole, tf.constant(new int[] {-1, out[0], k, out[1], k, in[2]}));
       return tf.math.mean(windows, tf.constant(new int[] {2, 4}));
     }

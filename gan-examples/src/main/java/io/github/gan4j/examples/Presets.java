@@ -33,8 +33,8 @@ final class Presets {
     ALL.put("sngan", new Preset("SNGAN's ResNet and CIFAR-10 recipe (Miyato et al. 2018; ReferenceModels.snganRecipe):"
         + " hinge loss, Adam 2e-4 (0, 0.9), 5 D updates per G update, batch 64, linear decay over 50,000 steps;"
         + " implied by --model sngan-resnet",
-        List.of("--model", DataSources.SNGAN_RESNET, "--loss", "hinge", "--lr", "2e-4", "--beta1", "0", "--beta2", "0.9",
-            "--d-steps", "5", "--batch-size", "64", "--d-update", "combined", "--fake-batches", "training",
+        List.of("--model", DataSources.SNGAN_RESNET, "--loss", "hinge", "--lr", "2e-4", "--beta1", "0", "--beta2",
+            "0.9", "--d-steps", "5", "--batch-size", "64", "--d-update", "combined", "--fake-batches", "training",
             "--lr-schedule", "linear:50000")));
   }
 

@@ -38,9 +38,10 @@ import picocli.CommandLine.ParameterException;
  * @param spectralNorm the networks of the reference model with spectral normalization
  * @param augment DiffAugment of D's inputs in training ({@link DiffAugment#none()} for none)
  */
-record RunConfig(DataSources.Name dataset, Shape imageShape, String model, int batchSize, long seed, float dLr, float gLr,
-    float beta1, float beta2, GanLoss loss, float labelSmoothing, Float gp, Float r1, Float r2, int penaltyEvery,
-    LearningRateSchedule lrSchedule, Initializer init, Float clipWeights, DiscriminatorUpdate dUpdate, int dSteps,
+record RunConfig(DataSources.Name dataset, Shape imageShape, String model, int batchSize, long seed, float dLr,
+    float gLr, float beta1, float beta2, GanLoss loss, float labelSmoothing, Float gp, Float r1, Float r2,
+    int penaltyEvery, LearningRateSchedule lrSchedule, Initializer init, Float clipWeights, DiscriminatorUpdate dUpdate,
+    int dSteps,
     FakeBatches fakeBatches, int threads, Precision precision, GeneratorEma ema, SpectralNormTarget spectralNorm,
     DiffAugment augment) {
   /**

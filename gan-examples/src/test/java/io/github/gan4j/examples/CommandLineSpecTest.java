@@ -56,8 +56,9 @@ class CommandLineSpecTest {
   }
 
   /** Every run-defining option with a value other than its default. */
-  static final List<String> EVERY_RUN_OPTION = List.of("--dataset", "folder", "--image-size", "64x48x1",
-      "--model", "dcgan", "--batch-size", "7", "--seed", "-3", "--d-lr", "0.002", "--g-lr", "3.0E-4", "--beta1", "0.5", "--beta2", "0.9",
+  static final List<String> EVERY_RUN_OPTION = List.of("--dataset", "folder", "--image-size", "64x48x1", "--model",
+      "dcgan", "--batch-size", "7", "--seed", "-3", "--d-lr", "0.002", "--g-lr", "3.0E-4", "--beta1", "0.5",
+      "--beta2", "0.9",
       "--loss", "minimax", "--label-smoothing", "0.1", "--gp", "10", "--r1", "0.5", "--r2", "2",
       "--penalty-every", "4", "--lr-schedule", "cosine:600:0.1,warmup:20", "--init", "normal:0.02",
       "--clip-weights", "0.01", "--d-update", "combined", "--d-steps", "5", "--fake-batches", "training",

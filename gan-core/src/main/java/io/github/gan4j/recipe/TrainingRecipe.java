@@ -33,13 +33,14 @@ import java.util.Optional;
  * @param generatorSchedule G's learning rate over the steps, a multiplier of its optimizer's rate
  * @param generatorEma the moving average of G's weights that sample grids, generation and the
  *     export use, if any
+ * @param fakeLabels how a conditional GAN's fakes are labelled (ignored by an unconditional GAN)
  */
 public record TrainingRecipe(Gan gan, int batchSize, long seed, Optimizer discriminatorOptimizer,
     Optimizer generatorOptimizer, GanLoss loss, List<GradientPenalty> penalties, DiscriminatorUpdate discriminatorUpdate,
     FakeBatches fakeBatches,
     int discriminatorSteps, Sampler sampler, int intraOpThreads, int interOpThreads, Precision precision,
     boolean xla, LearningRateSchedule discriminatorSchedule, LearningRateSchedule generatorSchedule,
-    Optional<GeneratorEma> generatorEma) {
+    Optional<GeneratorEma> generatorEma, FakeLabels fakeLabels) {
 
   /** The largest number of discriminator updates per generator update. */
   public static final int MAX_DISCRIMINATOR_STEPS = 31;
@@ -58,6 +59,7 @@ public record TrainingRecipe(Gan gan, int batchSize, long seed, Optimizer discri
     Objects.requireNonNull(discriminatorSchedule, "discriminator learning-rate schedule");
     Objects.requireNonNull(generatorSchedule, "generator learning-rate schedule");
     Objects.requireNonNull(generatorEma, "generator EMA (Optional.empty() for none)");
+    Objects.requireNonNull(fakeLabels, "fake labels");
     checkBatchSize(batchSize);
     checkDiscriminatorSteps(discriminatorSteps);
     checkThreads(intraOpThreads, interOpThreads);

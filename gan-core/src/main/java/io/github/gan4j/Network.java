@@ -30,6 +30,25 @@ public record Network(String name, Shape input, List<NetworkLayer> layers, Optio
     this(name, input, layers, Optional.empty());
   }
 
+  /**
+   * Shape of one example as fed to the network, before a class label joins it: the latent
+   * vector or the image. Equals {@link #input()} unless the label is concatenated at the input
+   * (a label embedding, label maps).
+   */
+  public Shape dataInput() {
+    if (labels.isEmpty()) {
+      return input;
+    }
+    LabelInput l = labels.get();
+    if (l.name().equals(LabelInput.EMBEDDING)) {
+      return Shape.of(input.dim(0) - l.output().dim(0));
+    }
+    if (l.name().equals(LabelInput.LABEL_MAPS)) {
+      return Shape.of(input.dim(0), input.dim(1), input.dim(2) - l.output().dim(2));
+    }
+    return input;
+  }
+
   /** Shape of one example leaving the network. */
   public Shape output() {
     return layers.isEmpty() ? input : layers.get(layers.size() - 1).output();

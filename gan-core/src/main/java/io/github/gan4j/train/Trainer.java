@@ -712,7 +712,8 @@ public final class Trainer implements AutoCloseable {
   }
 
   /**
-   * Exports the generator alone as a TensorFlow SavedModel (latent in, images out) into the
+   * Exports the generator alone as a TensorFlow SavedModel (latent in, images out; a
+   * conditional GAN's also takes {@code labels}, int32, one per latent vector) into the
    * empty or missing directory {@code dir}; load it with {@link TrainedGenerator#load}. The
    * export carries a manifest, {@code gan4j-export.properties}, written last: format version,
    * latent size, image shape, this trainer's sampler (its description, and the parameters of

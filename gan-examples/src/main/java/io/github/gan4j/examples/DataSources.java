@@ -1,5 +1,6 @@
 package io.github.gan4j.examples;
 
+import io.github.gan4j.Conditioning;
 import io.github.gan4j.Gan;
 import io.github.gan4j.data.Cifar10;
 import io.github.gan4j.data.Dataset;
@@ -54,11 +55,32 @@ final class DataSources {
 
   /** {@link #defaultModel(Shape)} with {@code init} for every kernel ({@code --init}). */
   static Gan defaultModel(Shape shape, Initializer init) {
+    return defaultModel(shape, init, null);
+  }
+
+  /** The classes of a labelled dataset: 10 for each built-in one; a folder has no labels. */
+  static final int BUILT_IN_CLASSES = 10;
+
+  /**
+   * {@link #defaultModel(Shape, Initializer)}, conditioned on the dataset's {@value #BUILT_IN_CLASSES}
+   * classes as {@code conditional} says ({@code --conditional}), or unconditioned for null.
+   *
+   * @throws UsageException for a conditional model of a folder, whose images have no labels
+   */
+  static Gan defaultModel(Name dataset, Shape shape, Initializer init, OptionTypes.Conditional conditional) {
+    if (conditional != null && dataset == Name.FOLDER) {
+      throw new UsageException("--conditional needs a labelled dataset (cifar10, fashion-mnist or mnist); the images"
+          + " of a folder have no class labels");
+    }
+    return defaultModel(shape, init, conditional == null ? null : conditional.conditioning(BUILT_IN_CLASSES));
+  }
+
+  private static Gan defaultModel(Shape shape, Initializer init, Conditioning conditioning) {
     if (shape.dim(0) % 4 != 0 || shape.dim(1) % 4 != 0) {
       throw new UsageException("the default model needs height and width divisible by 4 (two stride-2 upsamplings),"
           + " got " + shape.dim(0) + "x" + shape.dim(1) + "; choose another --image-size");
     }
-    return ReferenceModels.dcgan(shape.dim(0), shape.dim(1), shape.dim(2), init);
+    return ReferenceModels.dcgan(shape.dim(0), shape.dim(1), shape.dim(2), init, conditioning);
   }
 
   /** Loads the training images, printing what it does (and download progress) to {@code log}. */

@@ -11,6 +11,7 @@ import static io.github.gan4j.layers.Layers.leakyRelu;
 import static io.github.gan4j.layers.Layers.reshape;
 import static io.github.gan4j.layers.Padding.SAME;
 
+import io.github.gan4j.Conditioning;
 import io.github.gan4j.Gan;
 import io.github.gan4j.GanBuilder;
 import io.github.gan4j.layers.Initializer;
@@ -42,9 +43,17 @@ public final class ReferenceModels {
 
   /** {@link #dcgan(int, int, int)} with {@code init} for every kernel (e.g. the DCGAN paper's normal(0, 0.02)). */
   public static Gan dcgan(int height, int width, int channels, Initializer init) {
+    return dcgan(height, width, channels, init, null);
+  }
+
+  /**
+   * {@link #dcgan(int, int, int, Initializer)} conditioned on class labels as {@code conditioning}
+   * says, or unconditioned for null.
+   */
+  public static Gan dcgan(int height, int width, int channels, Initializer init, Conditioning conditioning) {
     int h0 = height / 4;
     int w0 = width / 4;
-    return GanBuilder.forImages(height, width, channels)
+    GanBuilder builder = GanBuilder.forImages(height, width, channels)
         .latentDim(100)
         .generator(
             dense(h0 * w0 * 256).activation(RELU).kernelInitializer(init), reshape(h0, w0, 256),
@@ -58,7 +67,7 @@ public final class ReferenceModels {
             conv2d(64, 3).strides(2).padding(SAME).kernelInitializer(init), leakyRelu(0.2f),
             conv2d(128, 3).strides(2).padding(SAME).kernelInitializer(init), leakyRelu(0.2f),
             conv2d(256, 3).strides(2).padding(SAME).kernelInitializer(init), leakyRelu(0.2f),
-            flatten(), dense(1).kernelInitializer(init))
-        .build();
+            flatten(), dense(1).kernelInitializer(init));
+    return conditioning == null ? builder.build() : builder.conditional(conditioning).build();
   }
 }

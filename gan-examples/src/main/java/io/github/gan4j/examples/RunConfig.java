@@ -33,11 +33,14 @@ import picocli.CommandLine.ParameterException;
  * @param imageShape the images' shape: the dataset's, or {@code --image-size} for a folder
  * @param gp WGAN-GP's lambda, or null for none (as {@code r1}, {@code r2}, {@code clipWeights})
  * @param ema the generator's moving average, or null for none
+ * @param conditional how a conditional GAN takes the dataset's labels ({@code --conditional}), or
+ *     null for an unconditional GAN
  */
 record RunConfig(DataSources.Name dataset, Shape imageShape, int batchSize, long seed, float dLr, float gLr,
     float beta1, float beta2, GanLoss loss, float labelSmoothing, Float gp, Float r1, Float r2, int penaltyEvery,
     LearningRateSchedule lrSchedule, Initializer init, Float clipWeights, DiscriminatorUpdate dUpdate, int dSteps,
-    FakeBatches fakeBatches, int threads, Precision precision, GeneratorEma ema) {
+    FakeBatches fakeBatches, int threads, Precision precision, GeneratorEma ema,
+    OptionTypes.Conditional conditional) {
   /**
    * The key of the precision a run's trainer actually ran in ({@code fp32} or {@code bf16}),
    * which can differ from {@code precision} on a CPU without bfloat16 instructions; written
@@ -78,6 +81,9 @@ record RunConfig(DataSources.Name dataset, Shape imageShape, int batchSize, long
     v.put("precision", new OptionTypes.Precisions().name(precision));
     if (ema != null) {
       v.put("ema", OptionTypes.ema(ema));
+    }
+    if (conditional != null) {
+      v.put("conditional", OptionTypes.conditional(conditional));
     }
     return v;
   }
@@ -126,7 +132,8 @@ record RunConfig(DataSources.Name dataset, Shape imageShape, int batchSize, long
   /** This configuration with other learning rates (after a rollback). */
   RunConfig withLearningRates(float d, float g) {
     return new RunConfig(dataset, imageShape, batchSize, seed, d, g, beta1, beta2, loss, labelSmoothing, gp, r1, r2,
-        penaltyEvery, lrSchedule, init, clipWeights, dUpdate, dSteps, fakeBatches, threads, precision, ema);
+        penaltyEvery, lrSchedule, init, clipWeights, dUpdate, dSteps, fakeBatches, threads, precision, ema,
+        conditional);
   }
 
   /** A trainer builder for {@code gan} configured as this says. */

@@ -130,6 +130,12 @@ final class RunOptions {
           "for samples, the export and evaluation"})
   GeneratorEma ema;
 
+  @Option(names = "--conditional", paramLabel = "WAYS", arity = "0..1", fallbackValue = "embedding,projection",
+      converter = OptionTypes.Conditionals.class,
+      description = {"a conditional GAN on the dataset's class labels; WAYS: embedding (default)",
+          "or cbn for G, projection (default) or maps for D, e.g. cbn,maps"})
+  OptionTypes.Conditional conditional;
+
   /**
    * The run's configuration: {@code --d-lr} and {@code --g-lr} default to {@code --lr}, a
    * folder's image size to {@value #DEFAULT_IMAGE_SIZE}.
@@ -156,6 +162,6 @@ final class RunOptions {
         imageSize != null ? imageSize : new OptionTypes.ImageSize().convert(DEFAULT_IMAGE_SIZE));
     return new RunConfig(dataset, shape, batchSize, seed, dLr != null ? dLr : lr, gLr != null ? gLr : lr, beta1, beta2,
         loss, labelSmoothing, gp, r1, r2, penaltyEvery, lrSchedule, init, clipWeights, dUpdate, dSteps, fakeBatches,
-        threads, precision, ema);
+        threads, precision, ema, conditional);
   }
 }

@@ -3,6 +3,7 @@ package io.github.gan4j.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.gan4j.Conditioning;
 import io.github.gan4j.layers.Initializer;
 import io.github.gan4j.layers.Shape;
 import io.github.gan4j.recipe.DiscriminatorUpdate;
@@ -60,7 +61,8 @@ class CommandLineSpecTest {
       "--loss", "minimax", "--label-smoothing", "0.1", "--gp", "10", "--r1", "0.5", "--r2", "2",
       "--penalty-every", "4", "--lr-schedule", "cosine:600:0.1,warmup:20", "--init", "normal:0.02",
       "--clip-weights", "0.01", "--d-update", "combined", "--d-steps", "5", "--fake-batches", "training",
-      "--threads", "2", "--precision", "bf16", "--ema", "0.999:100");
+      "--threads", "2", "--precision", "bf16", "--ema", "0.999:100",
+      "--conditional", "cbn,maps");
 
   static RunConfig parse(List<String> args) {
     RunOptions options = new RunOptions();
@@ -171,7 +173,8 @@ class CommandLineSpecTest {
     assertThat(given).isEqualTo(new RunConfig(DataSources.Name.FOLDER, Shape.of(64, 48, 1), 7, -3, 0.002f, 3e-4f,
         0.5f, 0.9f, GanLoss.minimax(), 0.1f, 10f, 0.5f, 2f, 4, LearningRateSchedule.cosine(600, 0.1f).withWarmup(20),
         Initializer.normal(0.02f), 0.01f, DiscriminatorUpdate.COMBINED_BATCH, 5, FakeBatches.TRAINING_MODE, 2,
-        Precision.MIXED_BFLOAT16, new GeneratorEma(0.999f, 100)));
+        Precision.MIXED_BFLOAT16, new GeneratorEma(0.999f, 100), new OptionTypes.Conditional(
+            Conditioning.GeneratorInput.CONDITIONAL_BATCH_NORM, Conditioning.DiscriminatorInput.LABEL_MAPS)));
     Set<String> recorded = given.values().keySet();
     for (OptionSpec option : model.getCommandSpec().options()) {
       if (!option.longestName().equals("--lr")) {
@@ -187,13 +190,37 @@ class CommandLineSpecTest {
     // the command line's own forms, as runs before the typed options wrote them
     assertThat(dir.resolve(RunDirectory.CONFIG)).content().contains("dataset=folder", "image-size=64x48x1", "seed=-3",
         "d-lr=0.002", "g-lr=3.0E-4", "loss=minimax", "gp=10.0", "lr-schedule=cosine\\:600\\:0.1,warmup\\:20",
-        "init=normal\\:0.02", "d-update=combined", "fake-batches=training", "precision=bf16", "ema=0.999\\:100");
+        "init=normal\\:0.02", "d-update=combined", "fake-batches=training", "precision=bf16", "ema=0.999\\:100",
+        "conditional=cbn,maps");
 
     RunConfig defaults = parse(List.of("--lr", "2e-4"));
     assertThat(defaults.dLr()).isEqualTo(2e-4f);
     assertThat(defaults.gLr()).isEqualTo(2e-4f);
-    assertThat(defaults.values()).doesNotContainKeys("image-size", "gp", "r1", "r2", "clip-weights", "ema");
+    assertThat(defaults.values()).doesNotContainKeys("image-size", "gp", "r1", "r2", "clip-weights", "ema",
+        "conditional");
     assertThat(RunConfig.read(defaults.toProperties(), dir)).isEqualTo(defaults);
+  }
+
+  @Test
+  void conditional_takesTheWaysOfBothNetworks_withDefaults_andRefusesOthersNamingTheOption() {
+    OptionTypes.Conditional embeddingProjection = OptionTypes.Conditional.DEFAULT;
+    assertThat(parse(List.of("--conditional")).conditional()).isEqualTo(embeddingProjection);
+    assertThat(parse(List.of("--conditional", "--seed", "1")).conditional()).isEqualTo(embeddingProjection);
+    assertThat(parse(List.of("--conditional=maps")).conditional()).isEqualTo(new OptionTypes.Conditional(
+        Conditioning.GeneratorInput.EMBEDDING_CONCAT, Conditioning.DiscriminatorInput.LABEL_MAPS));
+    assertThat(parse(List.of("--conditional", "projection,cbn")).conditional()).isEqualTo(new OptionTypes.Conditional(
+        Conditioning.GeneratorInput.CONDITIONAL_BATCH_NORM, Conditioning.DiscriminatorInput.PROJECTION));
+    assertThat(parse(List.of()).conditional()).isNull();
+    assertThat(OptionTypes.conditional(embeddingProjection)).isEqualTo("embedding,projection");
+    for (String bad : List.of("x", "embedding,cbn", "maps,maps", "embedding,")) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> parse(List.of("--conditional=" + bad)))
+          .hasMessageContaining("--conditional").hasMessageContaining("embedding or cbn").hasMessageContaining(bad);
+    }
+    assertThat(DataSources.defaultModel(DataSources.Name.FASHION_MNIST, Shape.of(28, 28, 1), Initializer.glorotUniform(),
+        embeddingProjection).numClasses()).isEqualTo(10);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> DataSources.defaultModel(DataSources.Name.FOLDER,
+        Shape.of(28, 28, 1), Initializer.glorotUniform(), embeddingProjection)).isInstanceOf(UsageException.class)
+        .hasMessageContaining("--conditional needs a labelled dataset");
   }
 
   @Test

@@ -50,6 +50,14 @@ class ReadmeTest {
   }
 
   @Test
+  void readmeConditionalGans_isTheCompiledExample() throws IOException {
+    String file = "gan-examples/src/main/java/io/github/gan4j/examples/ConditionalGans.java";
+    assertReadmeShows(file, "CONDITIONAL MODEL", 4);
+    assertReadmeShows(file, "CONDITIONAL TRAINING", 4);
+    assertReadmeShows(file, "CONDITIONING", 8);
+  }
+
+  @Test
   void readmeMeasuringQuality_isTheCompiledExample() throws IOException {
     String file = "gan-examples/src/main/java/io/github/gan4j/examples/MeasuringQuality.java";
     assertReadmeShows(file, "EVALUATE", 4);

@@ -145,10 +145,12 @@ public final class GanBuilder {
     Conditioning c = conditioning;
     boolean concat = c != null && c.generator() == GeneratorInput.EMBEDDING_CONCAT;
     boolean maps = c != null && c.discriminator() == DiscriminatorInput.LABEL_MAPS;
-    Network g = resolve("generator", Shape.of(latentDim + (concat ? c.embeddingDim() : 0)), generator);
+    Network g = resolve("generator", Shape.of(latentDim + (concat ? c.embeddingDim() : 0)), generator,
+        concat ? " (latent " + latentDim + " + label embedding " + c.embeddingDim() + ")" : "");
     checkGeneratorOutput(g);
     Network d = resolve("discriminator", maps ? Shape.of(imageShape.dim(0), imageShape.dim(1),
-        imageShape.dim(2) + c.numClasses()) : imageShape, discriminator);
+        imageShape.dim(2) + c.numClasses()) : imageShape, discriminator,
+        maps ? " (image " + imageShape + " + " + c.numClasses() + " label maps)" : "");
     checkDiscriminatorOutput(d);
     if (c != null) {
       g = concat ? withLabels(g, new LabelInput(c, LabelInput.EMBEDDING, "Embedding", Shape.of(c.embeddingDim()),
@@ -213,7 +215,8 @@ public final class GanBuilder {
         last.input().dim(0))));
   }
 
-  private static Network resolve(String network, Shape input, List<Layer> layers) {
+  /** @param inputNote what a conditional network's input is made of, e.g. " (latent 100 + label embedding 50)", or "" */
+  private static Network resolve(String network, Shape input, List<Layer> layers, String inputNote) {
     if (layers.isEmpty()) {
       throw new GanConfigurationException(network, -1, null, null,
           "the " + network + " has no layers.", null,
@@ -244,14 +247,14 @@ public final class GanBuilder {
       } catch (LayerShapeException e) {
         throw new GanConfigurationException(network, i, l.describe(), shape,
             network + "[" + i + "] " + l.describe() + " cannot take its input.",
-            e.problem() + trace(network, input, placed), e.fix());
+            e.problem() + trace(network, input, placed, inputNote), e.fix());
       } catch (RuntimeException e) {
         if (!(l instanceof Layer.Custom)) {
           throw e;
         }
         throw new GanConfigurationException(network, i, l.describe(), shape,
             network + "[" + i + "] " + l.describe() + " failed to infer its output shape: " + e + "."
-                + trace(network, input, placed), null,
+                + trace(network, input, placed, inputNote), null,
             "throw LayerShapeException(problem, fix) from outputShape(Shape) for inputs the layer cannot take.");
       }
       List<WeightSpec> weights = l instanceof Layer.Custom ? customWeights(network, i, l, shape, out)
@@ -348,8 +351,9 @@ public final class GanBuilder {
     }
   }
 
-  private static String trace(String network, Shape input, List<NetworkLayer> placed) {
-    StringBuilder sb = new StringBuilder("\n  Shapes so far: ").append(network).append(" input ").append(input);
+  private static String trace(String network, Shape input, List<NetworkLayer> placed, String inputNote) {
+    StringBuilder sb = new StringBuilder("\n  Shapes so far: ").append(network).append(" input ").append(input)
+        .append(inputNote);
     for (NetworkLayer p : placed) {
       sb.append(" -> ").append(p.output());
     }

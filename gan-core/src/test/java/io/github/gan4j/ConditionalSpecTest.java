@@ -85,6 +85,14 @@ class ConditionalSpecTest {
     }
 
     @Test
+    void shapeError_saysTheInputHoldsTheLabelEmbedding() {
+      GanBuilder b = GanBuilder.forImages(1, 1, 2).latentDim(2).generator(reshape(1, 1, 2))
+          .discriminator(flatten(), dense(1)).conditional(3);
+      assertThatThrownBy(b::build).isInstanceOf(GanConfigurationException.class)
+          .hasMessageContaining("Shapes so far: generator input (52) (latent 2 + label embedding 50)");
+    }
+
+    @Test
     void embeddingDim_setsTheEmbeddingAndTheGeneratorsInput() {
       Gan small = tiny().conditional(Conditioning.of(3).embeddingDim(4)).build();
       assertThat(small.generator().input()).isEqualTo(Shape.of(12));

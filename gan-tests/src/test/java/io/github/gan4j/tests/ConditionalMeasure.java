@@ -28,6 +28,13 @@ class ConditionalMeasure {
 
   @Test
   void measure() {
+    for (String seed : System.getProperty("cm.seeds", "1").split(",")) {
+      System.setProperty("cm.seed", seed);
+      measureOne();
+    }
+  }
+
+  void measureOne() {
     int g = Integer.getInteger("cm.g", 32);
     Gan gan = GanBuilder.forImages(28, 28, 1).latentDim(64).conditional(10)
         .generator(dense(7 * 7 * 2 * g), reshape(7, 7, 2 * g), batchNorm(), leakyRelu(0.2f),

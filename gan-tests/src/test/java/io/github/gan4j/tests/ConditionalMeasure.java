@@ -23,6 +23,10 @@ import org.junit.jupiter.api.Test;
 class ConditionalMeasure {
   static Trainer.Builder ema(Trainer.Builder b) {
     String e = System.getProperty("cm.ema");
+    Integer decay = Integer.getInteger("cm.decay");
+    if (decay != null) {
+      b.learningRateSchedule(io.github.gan4j.recipe.LearningRateSchedule.linearDecay(decay, 0f));
+    }
     return e == null ? b : b.generatorEma(Float.parseFloat(e));
   }
 
@@ -50,7 +54,7 @@ class ConditionalMeasure {
             .optimizer(Optimizer.adam().learningRate(2e-4f).beta1(0.5f))).build()) {
       int[] labels = new int[1000];
       for (int i = 0; i < labels.length; i++) {
-        labels[i] = i % 10;
+        labels[i] = i / 100;
       }
       long start = System.nanoTime();
       for (int round = 1; round <= Integer.getInteger("cm.rounds", 12); round++) {
@@ -58,10 +62,13 @@ class ConditionalMeasure {
         long t = System.nanoTime() - start;
         int[] predicted = evaluator.classify(trainer.generate(labels.length, 7L, labels), gan.imageShape());
         int ok = 0;
+        int[] right = new int[10];
         for (int i = 0; i < labels.length; i++) {
           ok += predicted[i] == labels[i] ? 1 : 0;
+          right[labels[i]] += predicted[i] == labels[i] ? 1 : 0;
         }
-        System.out.printf("[measure g=%d ema=" + System.getProperty("cm.ema") + " seed=" + Long.getLong("cm.seed", 1) + "] step %d: %.1f%% after %.1f s%n", g, trainer.stepCount(),
+        System.out.println("[measure per class] " + java.util.Arrays.toString(right));
+        System.out.printf("[measure g=%d decay=" + Integer.getInteger("cm.decay") + " ema=" + System.getProperty("cm.ema") + " seed=" + Long.getLong("cm.seed", 1) + "] step %d: %.1f%% after %.1f s%n", g, trainer.stepCount(),
             ok / 10.0, t / 1e9);
       }
     }

@@ -14,6 +14,7 @@ import io.github.gan4j.layers.LayerShapeException;
 import io.github.gan4j.layers.Padding;
 import io.github.gan4j.layers.Reshape;
 import io.github.gan4j.layers.Shape;
+import io.github.gan4j.layers.SpectralNorm;
 import io.github.gan4j.layers.UpSampling2D;
 import io.github.gan4j.layers.WeightSpec;
 import java.util.ArrayList;
@@ -205,7 +206,8 @@ public final class GanBuilder {
   /** The projection's embedding, sized by the input of D's last layer, which must be dense(1). */
   private static LabelInput projection(Network d, Conditioning c) {
     NetworkLayer last = d.layers().get(d.layers().size() - 1);
-    if (!(last.layer() instanceof Dense dense) || dense.units() != 1) {
+    Layer l = last.layer() instanceof SpectralNorm sn ? sn.layer() : last.layer();   // SNGAN: spectralNorm(dense(1))
+    if (!(l instanceof Dense dense) || dense.units() != 1) {
       throw new GanConfigurationException("discriminator", last.index(), last.layer().describe(), last.input(),
           "a projection discriminator must end with dense(1), but it ends with " + last.layer().describe() + ".",
           "Projection adds <embed(y), h> to the logit, where h is the input of the last dense(1) layer.",
@@ -405,7 +407,7 @@ public final class GanBuilder {
             NetworkLayer l = valid.get(i);
             fix.append(i == 0 ? "" : i == valid.size() - 1 ? " and " : ", ")
                 .append("generator[").append(l.index()).append("] ")
-                .append(l.layer() instanceof Conv2D ? "conv2d" : "conv2dTranspose");
+                .append(l.layer().kind().equals("conv2d") ? "conv2d" : "conv2dTranspose");
           }
           fix.append("; the generator then ends at ").append(imageShape.dim(0)).append(" x ")
               .append(imageShape.dim(1)).append('.');
@@ -451,6 +453,10 @@ public final class GanBuilder {
 
   /** {@code l} with padding SAME if it is a convolution with padding VALID, else {@code l} itself. */
   private static Layer withSamePadding(Layer l) {
+    if (l instanceof SpectralNorm sn) {
+      Layer inner = withSamePadding(sn.layer());
+      return inner == sn.layer() ? l : new SpectralNorm(inner, sn.powerIterations(), sn.epsilon());
+    }
     if (l instanceof Conv2D c && c.padding() == Padding.VALID) {
       return c.padding(Padding.SAME);
     }
@@ -470,8 +476,8 @@ public final class GanBuilder {
   }
 
   private static String validPaddingFormulas(List<NetworkLayer> valid) {
-    boolean transposed = valid.stream().anyMatch(l -> l.layer() instanceof Conv2DTranspose);
-    boolean conv = valid.stream().anyMatch(l -> l.layer() instanceof Conv2D);
+    boolean transposed = valid.stream().anyMatch(l -> l.layer().kind().equals("conv2d_transpose"));
+    boolean conv = valid.stream().anyMatch(l -> l.layer().kind().equals("conv2d"));
     String t = "out = in * strides + max(kernelSize - strides, 0)";
     String c = "out = floor((in - kernelSize) / strides) + 1";
     if (transposed && conv) {
@@ -553,7 +559,7 @@ public final class GanBuilder {
           "discriminator[" + last.index() + "] " + last.layer().describe() + ": " + last.input() + " -> " + out,
           fix);
     }
-    Layer l = last.layer();
+    Layer l = last.layer() instanceof SpectralNorm sn ? sn.layer() : last.layer();
     Activation finalActivation = l instanceof Dense dense ? dense.activation()
         : l instanceof Conv2D conv ? conv.activation()
         : l instanceof ActivationLayer a ? a.activation()

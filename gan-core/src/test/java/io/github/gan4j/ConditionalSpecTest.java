@@ -11,6 +11,7 @@ import static io.github.gan4j.layers.Layers.dense;
 import static io.github.gan4j.layers.Layers.flatten;
 import static io.github.gan4j.layers.Layers.leakyRelu;
 import static io.github.gan4j.layers.Layers.reshape;
+import static io.github.gan4j.layers.Layers.spectralNorm;
 import static io.github.gan4j.layers.Padding.SAME;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -156,6 +157,9 @@ class ConditionalSpecTest {
             .contains("h is the input of the last dense(1) layer");
         assertThat(e.fix()).contains("flatten(), dense(1)").contains("DiscriminatorInput.LABEL_MAPS");
       });
+      assertThat(tiny().discriminator(conv2d(8, 3).strides(2).padding(SAME), leakyRelu(0.2f), flatten(),
+          spectralNorm(dense(1))).conditional(3).build().discriminator().labels().orElseThrow().weights().get(0)
+          .shape()).isEqualTo(Shape.of(3, 4 * 4 * 8));
       assertThat(tiny().discriminator(conv2d(1, 8), flatten())
           .conditional(Conditioning.of(3).discriminator(LABEL_MAPS)).build().numClasses()).isEqualTo(3);
     }

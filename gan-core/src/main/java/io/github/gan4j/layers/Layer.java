@@ -12,7 +12,7 @@ import java.util.List;
  */
 public sealed interface Layer
     permits Dense, Conv2D, Conv2DTranspose, BatchNorm, LeakyRelu, ActivationLayer, Reshape,
-        Flatten, Dropout, UpSampling2D, Layer.Custom {
+        Flatten, Dropout, UpSampling2D, SpectralNorm, Layer.Custom {
 
   /**
    * A layer defined by the user: implement {@code io.github.gan4j.extension.CustomLayer},

@@ -90,4 +90,15 @@ public final class Layers {
   public static UpSampling2D upSampling2d() {
     return upSampling2d(2);
   }
+
+  /**
+   * {@link SpectralNorm} of a dense, conv2d or conv2dTranspose layer: it computes with its kernel
+   * divided by the kernel's largest singular value, estimated with one power iteration per
+   * update; e.g. {@code spectralNorm(conv2d(64, 3).strides(2))}.
+   *
+   * @throws IllegalArgumentException if {@code layer} is not a dense, conv2d or conv2dTranspose layer
+   */
+  public static SpectralNorm spectralNorm(Layer layer) {
+    return new SpectralNorm(layer, 1, SpectralNorm.DEFAULT_EPSILON);
+  }
 }

@@ -6,7 +6,7 @@ import java.util.Locale;
  * An exponential moving average of the generator's weights (Karras et al. 2018, Yazici et al.
  * 2019), kept in the graph beside the weights the optimizer trains: after every generator
  * update, {@code ema = decay * ema + (1 - decay) * weight} for every trainable weight, and the
- * BatchNorm moving statistics are copied. Before {@code startStep} the average just copies
+ * other variables (BatchNorm moving statistics, a spectral norm's {@code u}) are copied. Before {@code startStep} the average just copies
  * the weights, so that it does not remember the untrained start. Samples from the average are
  * usually much smoother than from the last weights.
  *

@@ -57,7 +57,9 @@ final class EmaLowering {
         assigns.add(scope.assign(target, scope.math.add(scope.math.mul(decay, scope.identity(target)),
             scope.math.mul(keep, w))));
       } else {
-        assigns.add(scope.assign(target, w));   // BatchNorm moving statistics follow the weights' own
+        // BatchNorm moving statistics and spectral norms' u follow the weights' own: the average's
+        // inference passes start their power iteration from G's u, close to the average's vector
+        assigns.add(scope.assign(target, w));
       }
     }
     return scope.withControlDependencies(assigns).withName("done").noOp();

@@ -13,9 +13,11 @@ import io.github.gan4j.layers.Dense;
 import io.github.gan4j.layers.Dropout;
 import io.github.gan4j.layers.Flatten;
 import io.github.gan4j.layers.Initializer;
+import io.github.gan4j.layers.Layer;
 import io.github.gan4j.layers.LeakyRelu;
 import io.github.gan4j.layers.Padding;
 import io.github.gan4j.layers.Reshape;
+import io.github.gan4j.layers.SpectralNorm;
 import io.github.gan4j.layers.UpSampling2D;
 import io.github.gan4j.layers.WeightSpec;
 import io.github.gan4j.recipe.RandomStream;
@@ -56,6 +58,12 @@ final class NetworkLowering {
     final RandomStream stream;
     /** The class label of each example, int32 (batch), for a conditional network; else null. */
     Operand<TInt32> labels;
+    /**
+     * Whether the pass stores the power iteration's new {@code u} of its {@link SpectralNorm}
+     * layers (an assign in {@link #statUpdates}): by default a training-mode pass does; a pass
+     * {@link #sharingReads} never does (it shares the normalized kernels of the pass it shares with).
+     */
+    private boolean movesSpectralNorm;
 
     /**
      * @param tf ops builder; its control dependencies gate every variable read of the pass
@@ -76,6 +84,17 @@ final class NetworkLowering {
       this.keys = keys;
       this.stream = stream;
       this.reads = reads;
+      this.movesSpectralNorm = mode.batchNormTraining();
+    }
+
+    /**
+     * This pass, with its {@link SpectralNorm} layers computing from the stored {@code u} without
+     * storing the new one: for a second update within one network update (the fake half of
+     * separate real and fake discriminator updates), so that {@code u} moves once per update.
+     */
+    Pass keepingSpectralNormState() {
+      movesSpectralNorm = false;
+      return this;
     }
 
     /**
@@ -85,7 +104,8 @@ final class NetworkLowering {
      * BatchNorm statistics updates are collected in its own {@link #statUpdates}.
      */
     Pass sharingReads(RandomStream stream) {
-      return new Pass(tf, mode, keys, mode.dropout() ? stream : this.stream, reads).labeled(labels);
+      return new Pass(tf, mode, keys, mode.dropout() ? stream : this.stream, reads).keepingSpectralNormState()
+          .labeled(labels);
     }
 
     /** Sets the class labels of the pass's examples (a conditional network needs them); returns this pass. */
@@ -242,6 +262,61 @@ final class NetworkLowering {
     return pass.reads.computeIfAbsent(name, n -> pass.tf.identity(variables.get(n)));
   }
 
+  /**
+   * The kernel a weight layer computes with in {@code pass}: the variable as read, or, under a
+   * {@link SpectralNorm}, the read divided by its estimated largest singular value, built once
+   * per set of shared reads (so a gradient penalty's pass uses its update's normalized kernel).
+   */
+  private Operand<TFloat32> kernel(Pass pass, NetworkLayer l) {
+    Operand<TFloat32> w = read(pass, l.name(), "kernel");
+    if (!(l.layer() instanceof SpectralNorm sn)) {
+      return w;
+    }
+    String key = scope + "/" + l.name() + "/kernel:normalized";   // ':' is never part of a variable name
+    Operand<TFloat32> normalized = pass.reads.get(key);
+    if (normalized == null) {
+      normalized = spectralNormalized(pass, l, sn, w);
+      pass.reads.put(key, normalized);
+    }
+    return normalized;
+  }
+
+  /**
+   * {@code W / sigma} with {@code sigma} from {@link SpectralNorm#powerIterations()} power
+   * iterations on {@code Wm = reshape(W, (-1, n))} from the stored {@code u} (1, n):
+   * {@code v = normalize(u Wm^T)}, {@code u = normalize(v Wm)}, then {@code sigma = v Wm u^T}
+   * with {@code u} and {@code v} constant, so the gradient reaches {@code W} through both
+   * {@code W} and {@code sigma}, as in Miyato et al. A pass that moves the state stores the new
+   * {@code u}; the assign's input depends on the one read of {@code u}, so it cannot overwrite
+   * the value before it is used.
+   */
+  private Operand<TFloat32> spectralNormalized(Pass pass, NetworkLayer l, SpectralNorm sn, Operand<TFloat32> w) {
+    Ops tf = pass.tf.withSubScope(l.name() + "_spectral_norm");
+    Variable<TFloat32> uVar = variables.get(scope + "/" + l.name() + "/u");
+    long n = uVar.shape().size(1);
+    Operand<TFloat32> matrix = tf.reshape(w, tf.constant(new long[] {-1, n}));
+    Operand<TFloat32> constant = tf.stopGradient(matrix);
+    Operand<TFloat32> u = tf.stopGradient(tf.identity(uVar));
+    Operand<TFloat32> vw = null;
+    for (int i = 0; i < sn.powerIterations(); i++) {
+      Operand<TFloat32> v = normalize(tf, tf.linalg.matMul(u, constant, org.tensorflow.op.linalg.MatMul.transposeB(true)),
+          sn.epsilon());
+      vw = tf.linalg.matMul(v, i == sn.powerIterations() - 1 ? matrix : constant);
+      u = tf.stopGradient(normalize(tf, vw, sn.epsilon()));
+    }
+    Operand<TFloat32> sigma = tf.sum(tf.math.mul(vw, u), tf.constant(new int[] {0, 1}));
+    if (pass.movesSpectralNorm) {
+      pass.statUpdates.add(tf.assign(uVar, u));
+    }
+    return tf.math.div(w, sigma);
+  }
+
+  /** {@code x / (|x| + epsilon)} for a row vector (1, n). */
+  private static Operand<TFloat32> normalize(Ops tf, Operand<TFloat32> x, float epsilon) {
+    Operand<TFloat32> norm = tf.math.sqrt(tf.sum(tf.math.square(x), tf.constant(new int[] {0, 1})));
+    return tf.math.div(x, tf.math.add(norm, tf.constant(epsilon)));
+  }
+
   /** Builds the forward pass of the whole network on {@code x} (batch first). */
   Operand<TFloat32> forward(Pass pass, Operand<TFloat32> x) {
     List<Operand<TFloat32>> outputs = outputs(pass, x);
@@ -312,23 +387,25 @@ final class NetworkLowering {
   private Operand<TFloat32> layer(Pass pass, NetworkLayer l, Operand<TFloat32> x) {
     Ops tf = pass.tf;
     String n = l.name();
-    if (l.layer() instanceof Dense d) {
-      Operand<TFloat32> y = tf.linalg.matMul(x, read(pass, n, "kernel"));
+    // a spectral norm lowers as the layer it wraps, with the normalized kernel
+    Layer spec = l.layer() instanceof SpectralNorm sn ? sn.layer() : l.layer();
+    if (spec instanceof Dense d) {
+      Operand<TFloat32> y = tf.linalg.matMul(x, kernel(pass, l));
       if (d.useBias()) {
         y = tf.nn.biasAdd(y, read(pass, n, "bias"));
       }
       return activate(tf, y, d.activation());
     }
-    if (l.layer() instanceof Conv2D c) {
-      Operand<TFloat32> y = tf.nn.conv2d(x, read(pass, n, "kernel"), strides(c.strides()), padding(c.padding()));
+    if (spec instanceof Conv2D c) {
+      Operand<TFloat32> y = tf.nn.conv2d(x, kernel(pass, l), strides(c.strides()), padding(c.padding()));
       if (c.useBias()) {
         y = tf.nn.biasAdd(y, read(pass, n, "bias"));
       }
       return activate(tf, y, c.activation());
     }
-    if (l.layer() instanceof Conv2DTranspose c) {
+    if (spec instanceof Conv2DTranspose c) {
       Operand<TInt32> outShape = batchShape(tf, x, l.output().dims());
-      Operand<TFloat32> y = tf.nn.conv2dBackpropInput(outShape, read(pass, n, "kernel"), x,
+      Operand<TFloat32> y = tf.nn.conv2dBackpropInput(outShape, kernel(pass, l), x,
           strides(c.strides()), padding(c.padding()));
       if (c.useBias()) {
         y = tf.nn.biasAdd(y, read(pass, n, "bias"));

@@ -8,6 +8,8 @@ import io.github.gan4j.layers.BatchNorm;
 import io.github.gan4j.layers.Conv2D;
 import io.github.gan4j.layers.Conv2DTranspose;
 import io.github.gan4j.layers.Dense;
+import io.github.gan4j.layers.Layer;
+import io.github.gan4j.layers.SpectralNorm;
 import io.github.gan4j.recipe.GradientPenalty;
 import io.github.gan4j.recipe.RandomStream;
 import java.util.ArrayList;
@@ -198,9 +200,10 @@ final class PenaltyLowering {
   static String missingSecondOrderGradient(Network discriminator, List<GradientPenalty> penalties, String op) {
     List<String> where = new ArrayList<>();
     for (NetworkLayer l : discriminator.layers()) {
-      Activation a = l.layer() instanceof Dense d ? d.activation()
-          : l.layer() instanceof Conv2D c ? c.activation()
-          : l.layer() instanceof Conv2DTranspose c ? c.activation()
+      Layer spec = l.layer() instanceof SpectralNorm sn ? sn.layer() : l.layer();
+      Activation a = spec instanceof Dense d ? d.activation()
+          : spec instanceof Conv2D c ? c.activation()
+          : spec instanceof Conv2DTranspose c ? c.activation()
           : l.layer() instanceof ActivationLayer al ? al.activation() : null;
       boolean uses = switch (op) {
         case "ReluGrad" -> a == Activation.RELU;

@@ -216,8 +216,9 @@ final class StepAssembly {
     Op realDone = discriminatorOptimizer.update(graph, realPass, sum(phase, realLoss, realPenalty),
         realPass.statUpdates, gradientsOf(updates));
     Ops second = phase.withControlDependencies(List.of(realDone));
+    // the real update moved the spectral norms' u: one move per discriminator update
     NetworkLowering.Pass fakePass = new NetworkLowering.Pass(second, training, keys,
-        RandomStream.discriminatorFakeDropout(j)).labeled(fakeLabels);
+        RandomStream.discriminatorFakeDropout(j)).keepingSpectralNormState().labeled(fakeLabels);
     Operand<TFloat32> fakeLogits = discriminator.forward(fakePass, fake);
     Operand<TFloat32> fakeLoss = loss.discriminatorFake(phase, fakeLogits);
     losses.add(loss.discriminator(phase, realLoss, fakeLoss));

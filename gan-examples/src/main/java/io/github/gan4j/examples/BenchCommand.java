@@ -83,6 +83,11 @@ final class BenchCommand implements Callable<Integer> {
       description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
   FakeBatches fakeBatches;
 
+  @Option(names = "--spectral-norm", paramLabel = "NETWORKS", defaultValue = "none",
+      converter = OptionTypes.SpectralNorms.class, completionCandidates = OptionTypes.SpectralNorms.class,
+      description = "spectral normalization of: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
+  SpectralNormTarget spectralNorm;
+
   @Option(names = "--threads", paramLabel = "N", defaultValue = "0", converter = OptionTypes.NonNegativeInt.class,
       description = "TensorFlow intra-op threads (default ${DEFAULT-VALUE}: TensorFlow's choice)")
   int threads;
@@ -114,7 +119,7 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     boolean bf16 = precisionRequested == Precision.MIXED_BFLOAT16;
-    Gan gan = model.equals("cifar10") ? ReferenceModels.cifar10() : ReferenceModels.mnist();
+    Gan gan = spectralNorm.apply(model.equals("cifar10") ? ReferenceModels.cifar10() : ReferenceModels.mnist());
     double flopPerImage = 2.0 * gan.trainingMultiplyAddsPerImage();
     Dataset data = synthetic(gan, Math.max(8 * batch, 1024));
     Trainer.Builder builder = Trainer.of(gan).batchSize(batch).seed(1)
@@ -190,6 +195,8 @@ final class BenchCommand implements Callable<Integer> {
     fields.add(String.format(Locale.ROOT, "\"precision_in_effect\":\"%s\"", precision.precision().shortName()));
     fields.add(String.format(Locale.ROOT, "\"d_update\":\"%s\"",
         new OptionTypes.DiscriminatorUpdates().name(dUpdate)));
+    fields.add(String.format(Locale.ROOT, "\"spectral_norm\":\"%s\"",
+        new OptionTypes.SpectralNorms().name(spectralNorm)));
     fields.add(String.format(Locale.ROOT, "\"xla\":%s", xla));
     fields.add(String.format(Locale.ROOT, "\"steps_per_s\":%.3f", median));
     fields.add(String.format(Locale.ROOT, "\"steps_per_s_repeats\":%s", Arrays.toString(round(rates))));

@@ -89,6 +89,7 @@ public final class Main {
         .addSubcommand(new TrainCommand(out, err, interactive))
         .addSubcommand(new GenerateCommand(out))
         .addSubcommand(new EvaluateCommand(out))
+        .addSubcommand(new GridCommand(out))
         .addSubcommand(new SummaryCommand(out))
         .addSubcommand(new BenchCommand(out))
         .addSubcommand(new QuickStartCommand())

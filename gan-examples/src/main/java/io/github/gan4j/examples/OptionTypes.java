@@ -312,6 +312,13 @@ final class OptionTypes {
         + (c.discriminator() == Conditioning.DiscriminatorInput.PROJECTION ? "projection" : "maps");
   }
 
+  /** {@code --spectral-norm}: none, discriminator, generator or both. */
+  static final class SpectralNorms extends Choice<SpectralNormTarget> {
+    SpectralNorms() {
+      super(List.of(SpectralNormTarget.values()), t -> t.name().toLowerCase(Locale.ROOT));
+    }
+  }
+
   /** {@code --precision}: fp32 or bf16, by {@link Precision#shortName()}. */
   static final class Precisions extends Choice<Precision> {
     Precisions() {

@@ -9,12 +9,19 @@ import static io.github.gan4j.layers.Layers.dense;
 import static io.github.gan4j.layers.Layers.flatten;
 import static io.github.gan4j.layers.Layers.leakyRelu;
 import static io.github.gan4j.layers.Layers.reshape;
+import static io.github.gan4j.layers.Layers.spectralNorm;
 import static io.github.gan4j.layers.Padding.SAME;
 
 import io.github.gan4j.Conditioning;
 import io.github.gan4j.Gan;
 import io.github.gan4j.GanBuilder;
+import io.github.gan4j.Network;
+import io.github.gan4j.NetworkLayer;
+import io.github.gan4j.layers.Conv2D;
+import io.github.gan4j.layers.Conv2DTranspose;
+import io.github.gan4j.layers.Dense;
 import io.github.gan4j.layers.Initializer;
+import io.github.gan4j.layers.Layer;
 
 /** The reference DCGAN of the Keras CIFAR-10 tutorial, and the same design for other sizes. */
 public final class ReferenceModels {
@@ -69,5 +76,26 @@ public final class ReferenceModels {
             conv2d(256, 3).strides(2).padding(SAME).kernelInitializer(init), leakyRelu(0.2f),
             flatten(), dense(1).kernelInitializer(init));
     return conditioning == null ? builder.build() : builder.conditional(conditioning).build();
+  }
+
+  /**
+   * {@code gan} with every dense, conv2d and conv2dTranspose layer of the chosen networks wrapped
+   * in {@code spectralNorm(...)} (the layers keep their names, so variables read
+   * {@code discriminator/conv2d/kernel} and {@code discriminator/conv2d/u}); the command line's
+   * {@code train --spectral-norm discriminator|generator|both}.
+   */
+  public static Gan withSpectralNorm(Gan gan, boolean generator, boolean discriminator) {
+    return GanBuilder.forImages(gan.imageShape().dim(0), gan.imageShape().dim(1), gan.imageShape().dim(2))
+        .latentDim(gan.latentDim())
+        .generator(layers(gan.generator(), generator))
+        .discriminator(layers(gan.discriminator(), discriminator))
+        .build();
+  }
+
+  private static Layer[] layers(Network network, boolean normalized) {
+    return network.layers().stream().map(NetworkLayer::layer)
+        .map(l -> normalized && (l instanceof Dense || l instanceof Conv2D || l instanceof Conv2DTranspose)
+            ? spectralNorm(l) : l)
+        .toArray(Layer[]::new);
   }
 }

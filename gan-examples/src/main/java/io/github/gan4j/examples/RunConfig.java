@@ -33,13 +33,14 @@ import picocli.CommandLine.ParameterException;
  * @param imageShape the images' shape: the dataset's, or {@code --image-size} for a folder
  * @param gp WGAN-GP's lambda, or null for none (as {@code r1}, {@code r2}, {@code clipWeights})
  * @param ema the generator's moving average, or null for none
+ * @param spectralNorm the networks of the reference model with spectral normalization
  * @param conditional how a conditional GAN takes the dataset's labels ({@code --conditional}), or
  *     null for an unconditional GAN
  */
 record RunConfig(DataSources.Name dataset, Shape imageShape, int batchSize, long seed, float dLr, float gLr,
     float beta1, float beta2, GanLoss loss, float labelSmoothing, Float gp, Float r1, Float r2, int penaltyEvery,
     LearningRateSchedule lrSchedule, Initializer init, Float clipWeights, DiscriminatorUpdate dUpdate, int dSteps,
-    FakeBatches fakeBatches, int threads, Precision precision, GeneratorEma ema,
+    FakeBatches fakeBatches, int threads, Precision precision, GeneratorEma ema, SpectralNormTarget spectralNorm,
     OptionTypes.Conditional conditional) {
   /**
    * The key of the precision a run's trainer actually ran in ({@code fp32} or {@code bf16}),
@@ -82,6 +83,7 @@ record RunConfig(DataSources.Name dataset, Shape imageShape, int batchSize, long
     if (ema != null) {
       v.put("ema", OptionTypes.ema(ema));
     }
+    v.put("spectral-norm", new OptionTypes.SpectralNorms().name(spectralNorm));
     if (conditional != null) {
       v.put("conditional", OptionTypes.conditional(conditional));
     }
@@ -133,7 +135,7 @@ record RunConfig(DataSources.Name dataset, Shape imageShape, int batchSize, long
   RunConfig withLearningRates(float d, float g) {
     return new RunConfig(dataset, imageShape, batchSize, seed, d, g, beta1, beta2, loss, labelSmoothing, gp, r1, r2,
         penaltyEvery, lrSchedule, init, clipWeights, dUpdate, dSteps, fakeBatches, threads, precision, ema,
-        conditional);
+        spectralNorm, conditional);
   }
 
   /** A trainer builder for {@code gan} configured as this says. */

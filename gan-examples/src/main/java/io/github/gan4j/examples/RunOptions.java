@@ -130,6 +130,12 @@ final class RunOptions {
           "for samples, the export and evaluation"})
   GeneratorEma ema;
 
+  @Option(names = "--spectral-norm", paramLabel = "NETWORKS", defaultValue = "none",
+      converter = OptionTypes.SpectralNorms.class, completionCandidates = OptionTypes.SpectralNorms.class,
+      description = {"spectral normalization of every dense and convolution layer",
+          "of: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})"})
+  SpectralNormTarget spectralNorm;
+
   @Option(names = "--conditional", paramLabel = "WAYS", arity = "0..1", fallbackValue = "embedding,projection",
       converter = OptionTypes.Conditionals.class,
       description = {"a conditional GAN on the dataset's class labels; WAYS: embedding (default)",
@@ -162,6 +168,6 @@ final class RunOptions {
         imageSize != null ? imageSize : new OptionTypes.ImageSize().convert(DEFAULT_IMAGE_SIZE));
     return new RunConfig(dataset, shape, batchSize, seed, dLr != null ? dLr : lr, gLr != null ? gLr : lr, beta1, beta2,
         loss, labelSmoothing, gp, r1, r2, penaltyEvery, lrSchedule, init, clipWeights, dUpdate, dSteps, fakeBatches,
-        threads, precision, ema, conditional);
+        threads, precision, ema, spectralNorm, conditional);
   }
 }

@@ -209,7 +209,8 @@ final class TrainCommand implements Callable<Integer> {
       config = saved(run, config);
     }
     Shape shape = config.imageShape();
-    Gan gan = DataSources.defaultModel(config.dataset(), shape, config.init(), config.conditional());
+    Gan gan = config.spectralNorm().apply(DataSources.defaultModel(config.dataset(), shape, config.init(),
+        config.conditional()));
 
     boolean resume = output.resume;
     Optional<Path> checkpoint = resume

@@ -61,7 +61,7 @@ class CommandLineSpecTest {
       "--loss", "minimax", "--label-smoothing", "0.1", "--gp", "10", "--r1", "0.5", "--r2", "2",
       "--penalty-every", "4", "--lr-schedule", "cosine:600:0.1,warmup:20", "--init", "normal:0.02",
       "--clip-weights", "0.01", "--d-update", "combined", "--d-steps", "5", "--fake-batches", "training",
-      "--threads", "2", "--precision", "bf16", "--ema", "0.999:100",
+      "--threads", "2", "--precision", "bf16", "--ema", "0.999:100", "--spectral-norm", "both",
       "--conditional", "cbn,maps");
 
   static RunConfig parse(List<String> args) {
@@ -76,7 +76,7 @@ class CommandLineSpecTest {
     assertThat(o.status()).isEqualTo(2);
     assertThat(o.firstErrorLine()).isEqualTo("gan4j: unknown option --stpes. Did you mean: --steps?");
     assertThat(o.err()).contains("usage: java -jar gan-examples.jar train [OPTIONS]").doesNotContain("Exception");
-    assertThat(run("trian").firstErrorLine()).isEqualTo("gan4j: unknown command 'trian'. Did you mean: train?");
+    assertThat(run("trian").firstErrorLine()).isEqualTo("gan4j: unknown command 'trian'. Did you mean: grid or train?");
   }
 
   @ParameterizedTest
@@ -132,6 +132,45 @@ class CommandLineSpecTest {
   }
 
   @Test
+  void grid_drawsTheFirstSamplesOfAnNpyFile_asASquarePng(@TempDir Path dir) throws IOException {
+    // five 2x3 grey images: sample k has every pixel at -1 + k/2 (0, 64, 128, 191, 255 after rounding)
+    float[] data = new float[5 * 2 * 3];
+    for (int k = 0; k < 5; k++) {
+      java.util.Arrays.fill(data, k * 6, (k + 1) * 6, -1f + k / 2f);
+    }
+    Path npy = dir.resolve("s.npy");
+    Npy.writeFloat32(npy, data, 5, 2, 3, 1);
+    Path png = dir.resolve("g.png");
+    Outcome o = run("grid", "--samples", npy.toString(), "--out", png.toString(), "--count", "4", "--scale", "2");
+    assertThat(o.status()).as(o.err()).isZero();
+    assertThat(o.out()).contains("a 2x2 grid of the first 4 samples");
+    java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+    // 2 columns of 3 pixels x 2, 3 gaps of 2 pixels; 2 rows of 2 pixels x 2, 3 gaps
+    assertThat(image.getWidth()).isEqualTo(2 * 6 + 3 * 2);
+    assertThat(image.getHeight()).isEqualTo(2 * 4 + 3 * 2);
+    int[] expected = {0, 64, 128, 191};
+    for (int k = 0; k < 4; k++) {
+      int x = 2 + (k % 2) * 8 + 5;   // last pixel of the tile
+      int y = 2 + (k / 2) * 6 + 3;
+      assertThat(image.getRGB(x, y) & 0xff).as("sample " + k).isCloseTo(expected[k], org.assertj.core.data.Offset
+          .offset(1));
+    }
+    assertThat(image.getRGB(0, 0) & 0xffffff).as("gap").isEqualTo(0xffffff);
+
+    Outcome tooMany = run("grid", "--samples", npy.toString(), "--out", png.toString(), "--count", "6");
+    assertThat(tooMany.status()).isEqualTo(2);
+    assertThat(tooMany.firstErrorLine()).isEqualTo("gan4j: " + npy + " holds 5 samples, fewer than --count 6");
+    Path flat = dir.resolve("flat.npy");
+    Npy.writeFloat32(flat, data, 5, 6);
+    Outcome wrongShape = run("grid", "--samples", flat.toString(), "--out", png.toString());
+    assertThat(wrongShape.status()).isEqualTo(1);
+    assertThat(wrongShape.firstErrorLine()).contains(flat.toString(), "expected an array (N, height, width, 1 or 3),"
+        + " found shape [5, 6]");
+    assertThat(run("grid", "--samples", npy.toString(), "--out", dir.resolve("g.jpg").toString()).firstErrorLine())
+        .isEqualTo("gan4j: --out must be a .png file, got " + dir.resolve("g.jpg"));
+  }
+
+  @Test
   void completion_printsABashAndZshScript_withTheCommandsOptionsAndValues() {
     Outcome o = run("completion");
     assertThat(o.status()).as(o.err()).isZero();
@@ -173,7 +212,7 @@ class CommandLineSpecTest {
     assertThat(given).isEqualTo(new RunConfig(DataSources.Name.FOLDER, Shape.of(64, 48, 1), 7, -3, 0.002f, 3e-4f,
         0.5f, 0.9f, GanLoss.minimax(), 0.1f, 10f, 0.5f, 2f, 4, LearningRateSchedule.cosine(600, 0.1f).withWarmup(20),
         Initializer.normal(0.02f), 0.01f, DiscriminatorUpdate.COMBINED_BATCH, 5, FakeBatches.TRAINING_MODE, 2,
-        Precision.MIXED_BFLOAT16, new GeneratorEma(0.999f, 100), new OptionTypes.Conditional(
+        Precision.MIXED_BFLOAT16, new GeneratorEma(0.999f, 100), SpectralNormTarget.BOTH, new OptionTypes.Conditional(
             Conditioning.GeneratorInput.CONDITIONAL_BATCH_NORM, Conditioning.DiscriminatorInput.LABEL_MAPS)));
     Set<String> recorded = given.values().keySet();
     for (OptionSpec option : model.getCommandSpec().options()) {
@@ -191,13 +230,18 @@ class CommandLineSpecTest {
     assertThat(dir.resolve(RunDirectory.CONFIG)).content().contains("dataset=folder", "image-size=64x48x1", "seed=-3",
         "d-lr=0.002", "g-lr=3.0E-4", "loss=minimax", "gp=10.0", "lr-schedule=cosine\\:600\\:0.1,warmup\\:20",
         "init=normal\\:0.02", "d-update=combined", "fake-batches=training", "precision=bf16", "ema=0.999\\:100",
-        "conditional=cbn,maps");
+        "spectral-norm=both", "conditional=cbn,maps");
 
     RunConfig defaults = parse(List.of("--lr", "2e-4"));
     assertThat(defaults.dLr()).isEqualTo(2e-4f);
     assertThat(defaults.gLr()).isEqualTo(2e-4f);
     assertThat(defaults.values()).doesNotContainKeys("image-size", "gp", "r1", "r2", "clip-weights", "ema",
         "conditional");
+    assertThat(defaults.spectralNorm()).isEqualTo(SpectralNormTarget.NONE);
+    // a run recorded before --spectral-norm existed had none
+    Properties old = defaults.toProperties();
+    old.remove("spectral-norm");
+    assertThat(RunConfig.read(old, dir).spectralNorm()).isEqualTo(SpectralNormTarget.NONE);
     assertThat(RunConfig.read(defaults.toProperties(), dir)).isEqualTo(defaults);
   }
 

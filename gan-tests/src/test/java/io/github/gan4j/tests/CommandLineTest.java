@@ -327,6 +327,27 @@ class CommandLineTest {
   }
 
   @Test
+  void spectralNorm_isRecorded_keptOnResume_andBenchMeasuresIt(@TempDir Path dir) throws IOException {
+    Path whole = dir.resolve("whole");
+    Path split = dir.resolve("split");
+    assertThat(run(train(whole, 4, "--spectral-norm", "both")).status()).isZero();
+    assertThat(Files.readString(whole.resolve("config.properties"))).contains("spectral-norm=both");
+    assertThat(run(train(split, 2, "--spectral-norm", "both")).status()).isZero();
+    Outcome changed = run(train(split, 4, "--resume", "--spectral-norm", "discriminator"));
+    assertThat(changed.status()).isEqualTo(2);
+    assertThat(changed.err()).contains("--spectral-norm");
+    // without the option, the run's own setting: the checkpoint's model (with u) restores
+    Outcome resumed = run(train(split, 4, "--resume"));
+    assertThat(resumed.status()).as(resumed.err()).isZero();
+    assertSameSamples(whole, split, dir);
+
+    Outcome bench = run("bench", "--model", "mnist", "--batch-size", "4", "--warmup", "0", "--steps", "1",
+        "--repeats", "1", "--no-inference", "--peak-size", "64", "--spectral-norm", "discriminator");
+    assertThat(bench.status()).as(bench.err()).isZero();
+    assertThat(bench.out()).contains("\"spectral_norm\":\"discriminator\"");
+  }
+
+  @Test
   void resumingWithTheSameCommand_finishesTheSameRun(@TempDir Path dir) throws IOException {
     Path whole = dir.resolve("whole");
     Path split = dir.resolve("split");

@@ -27,6 +27,9 @@ class ConditionalMeasure {
     if (decay != null) {
       b.learningRateSchedule(io.github.gan4j.recipe.LearningRateSchedule.linearDecay(decay, 0f));
     }
+    if ("hinge".equals(System.getProperty("cm.loss"))) {
+      b.loss(io.github.gan4j.recipe.GanLoss.hinge());
+    }
     return e == null ? b : b.generatorEma(Float.parseFloat(e));
   }
 
@@ -40,12 +43,17 @@ class ConditionalMeasure {
 
   void measureOne() {
     int g = Integer.getInteger("cm.g", 32);
-    Gan gan = GanBuilder.forImages(28, 28, 1).latentDim(64).conditional(10)
+    io.github.gan4j.Conditioning c = io.github.gan4j.Conditioning.of(10);
+    if (Boolean.getBoolean("cm.cbn")) {
+      c = c.generator(io.github.gan4j.Conditioning.GeneratorInput.CONDITIONAL_BATCH_NORM);
+    }
+    int dw = Integer.getInteger("cm.dw", g);
+    Gan gan = GanBuilder.forImages(28, 28, 1).latentDim(64).conditional(c)
         .generator(dense(7 * 7 * 2 * g), reshape(7, 7, 2 * g), batchNorm(), leakyRelu(0.2f),
             conv2dTranspose(g, 4).strides(2).padding(SAME), batchNorm(), leakyRelu(0.2f),
             conv2dTranspose(1, 4).strides(2).padding(SAME).activation(TANH))
-        .discriminator(conv2d(g, 4).strides(2).padding(SAME), leakyRelu(0.2f),
-            conv2d(2 * g, 4).strides(2).padding(SAME), leakyRelu(0.2f), flatten(), dense(1))
+        .discriminator(conv2d(dw, 4).strides(2).padding(SAME), leakyRelu(0.2f),
+            conv2d(2 * dw, 4).strides(2).padding(SAME), leakyRelu(0.2f), flatten(), dense(1))
         .build();
     System.out.println(gan.summary());
     Dataset train = Fixtures.fashionMnistTrain();
@@ -68,7 +76,7 @@ class ConditionalMeasure {
           right[labels[i]] += predicted[i] == labels[i] ? 1 : 0;
         }
         System.out.println("[measure per class] " + java.util.Arrays.toString(right));
-        System.out.printf("[measure g=%d decay=" + Integer.getInteger("cm.decay") + " ema=" + System.getProperty("cm.ema") + " seed=" + Long.getLong("cm.seed", 1) + "] step %d: %.1f%% after %.1f s%n", g, trainer.stepCount(),
+        System.out.printf("[measure g=%d dw=" + dw + " cbn=" + Boolean.getBoolean("cm.cbn") + " loss=" + System.getProperty("cm.loss") + " decay=" + Integer.getInteger("cm.decay") + " ema=" + System.getProperty("cm.ema") + " seed=" + Long.getLong("cm.seed", 1) + "] step %d: %.1f%% after %.1f s%n", g, trainer.stepCount(),
             ok / 10.0, t / 1e9);
       }
     }

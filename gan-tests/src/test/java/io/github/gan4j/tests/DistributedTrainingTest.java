@@ -72,6 +72,23 @@ class DistributedTrainingTest {
   }
 
   @Test
+  void withSpectralNorm_replicasHoldTheSameU_andFollowOneProcess() throws Exception {
+    // u is computed from weights that are identical on every replica, so it needs no collective
+    int steps = 5;
+    DistributedWorker.Result single = singleProcess(SpectralNormTest.tinySn(), 32, steps);
+    List<DistributedWorker.Result> two = cluster("sn", 2, 32, steps, List.of("--model", "sn"));
+    assertThat(two.get(1).sameBits(two.get(0))).as("replica 1 holds replica 0's weights and u, bit for bit").isTrue();
+    assertThat(two.get(0).variables()).containsKeys("discriminator/conv2d/u", "generator/dense/u");
+    single.variables().forEach((name, expected) -> {
+      float[] actual = two.get(0).variables().get(name);
+      for (int i = 0; i < expected.length; i++) {
+        assertThat((double) actual[i]).as("%s[%d] after %d steps", name, i, steps)
+            .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(WEIGHT_TOLERANCE));
+      }
+    });
+  }
+
+  @Test
   void killingAWorker_makesTheOtherFailNamingIt_andResumeFinishesTheRun() throws Exception {
     Path checkpoints = dir.resolve("checkpoints");
     List<String> workers = ClusterSpec.loopback(2);
@@ -207,11 +224,15 @@ class DistributedTrainingTest {
 
   /** One process with the workers' configuration (threads 1, 1), in this JVM. */
   private DistributedWorker.Result singleProcess(int batch) throws IOException {
+    return singleProcess(Fixtures.tiny(), batch, STEPS);
+  }
+
+  private DistributedWorker.Result singleProcess(io.github.gan4j.Gan gan, int batch, int steps) throws IOException {
     List<float[]> losses = new ArrayList<>();
     Map<String, float[]> vars;
-    try (Trainer t = Trainer.of(Fixtures.tiny()).batchSize(batch).seed(11).threads(1, 1).build()) {
+    try (Trainer t = Trainer.of(gan).batchSize(batch).seed(11).threads(1, 1).build()) {
       TrainingListener record = (tr, m) -> losses.add(new float[] {m.dLoss(), m.gLoss(), m.dReal(), m.dFake()});
-      t.fit(Fixtures.squares(), Steps.of(STEPS), record);
+      t.fit(Fixtures.squares(), Steps.of(steps), record);
       vars = t.variables();
     }
     Path file = dir.resolve("single.bin");

@@ -1,5 +1,6 @@
 package io.github.gan4j.tests;
 
+import io.github.gan4j.Gan;
 import io.github.gan4j.recipe.ClusterSpec;
 import io.github.gan4j.train.Checkpoints;
 import io.github.gan4j.train.ClusterException;
@@ -30,8 +31,9 @@ import java.util.TreeMap;
  *
  * <pre>
  * --batch 32 --steps 20 --out result.bin [--workers a:1,b:2 --task 0] [--timeout-ms 5000] [--startup-ms 30000]
- *   [--checkpoints dir --every 5] [--resume]
+ *   [--checkpoints dir --every 5] [--resume] [--model sn]
  * </pre>
+ * {@code --model sn} trains {@link SpectralNormTest#tinySn()} instead.
  * Without {@code --workers}, the cluster of {@code TF_CONFIG} if set ({@code {task}} in
  * {@code --out} becomes the task). Exit status 0, or 3 after a {@link ClusterException} (its message printed on one line
  * starting with {@code ClusterException: }).
@@ -48,7 +50,8 @@ public final class DistributedWorker {
         a.put(args[i].substring(2), args[++i]);
       }
     }
-    Trainer.Builder builder = Trainer.of(Fixtures.tiny()).batchSize(Integer.parseInt(a.get("batch"))).seed(11)
+    Gan gan = "sn".equals(a.get("model")) ? SpectralNormTest.tinySn() : Fixtures.tiny();
+    Trainer.Builder builder = Trainer.of(gan).batchSize(Integer.parseInt(a.get("batch"))).seed(11)
         .threads(1, 1);
     ClusterSpec fromEnvironment = ClusterSpec.fromEnvironment().orElse(null);
     if (a.containsKey("workers") || fromEnvironment != null) {

@@ -8,6 +8,7 @@ import static io.github.gan4j.layers.Layers.dropout;
 import static io.github.gan4j.layers.Layers.flatten;
 import static io.github.gan4j.layers.Layers.leakyRelu;
 import static io.github.gan4j.layers.Layers.reshape;
+import static io.github.gan4j.layers.Layers.spectralNorm;
 import static io.github.gan4j.layers.Layers.upSampling2d;
 import static io.github.gan4j.layers.Padding.SAME;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -156,5 +157,33 @@ class LayerGoldenValueTest {
       zeros += v == 0f ? 1 : 0;
     }
     assertThat(zeros).isBetween(25L, 75L);
+  }
+
+  @Test
+  void spectralNorm_dividesTheKernelByOnePowerIterationsSigma_andMovesUInTrainingOnly() {
+    // kernel (3, 2) = [[1, 0], [0, 2], [0, 0]], u = (1, 1): v = (1, 2, 0) / sqrt(5), v W = (1, 4) / sqrt(5),
+    // u' = (1, 4) / sqrt(17), sigma = (v W) . u' = 17 / sqrt(85) = sqrt(17 / 5)
+    Network net = network(1, 1, 3, flatten(), spectralNorm(dense(2).useBias(false)));
+    Map<String, float[]> w = Map.of("discriminator/dense/kernel", new float[] {1, 0, 0, 2, 0, 0},
+        "discriminator/dense/u", new float[] {1, 1});
+    Network trimmed = new Network(net.name(), net.input(), net.layers().subList(0, 2));
+    float sigma = (float) Math.sqrt(17.0 / 5);
+    float[] movedU = {(float) (1 / Math.sqrt(17)), (float) (4 / Math.sqrt(17))};
+    ForwardPass.Result training = ForwardPass.run(trimmed, w, new float[] {1, 1, 1}, 1, true);
+    assertThat(training.output()).containsExactly(new float[] {1 / sigma, 2 / sigma}, within(1e-6f));
+    assertThat(training.variables().get("discriminator/dense/u")).containsExactly(movedU, within(1e-6f));
+    ForwardPass.Result inference = ForwardPass.run(trimmed, w, new float[] {1, 1, 1}, 1, false);
+    assertThat(inference.output()).containsExactly(new float[] {1 / sigma, 2 / sigma}, within(1e-6f));
+    assertThat(inference.variables().get("discriminator/dense/u")).containsExactly(1, 1);
+  }
+
+  @Test
+  void spectralNorm_ofATransposedConvolution_normalizesTheKernelAsAMatrixOfInputChannelColumns() {
+    // kernel (1, 1, filters=2, c=1) as the matrix (2, 1) = [[3], [4]]: sigma 5, u of shape (1, 1)
+    Network net = network(1, 1, 1, spectralNorm(conv2dTranspose(2, 1).useBias(false)));
+    assertThat(net.layers().get(0).weights().get(1).shape().dims()).containsExactly(1, 1);
+    float[] y = layerOutput(net, Map.of("discriminator/conv2d_transpose/kernel", new float[] {3, 4},
+        "discriminator/conv2d_transpose/u", new float[] {-2}), new float[] {10}, false);
+    assertThat(y).containsExactly(new float[] {6, 8}, within(1e-5f));
   }
 }

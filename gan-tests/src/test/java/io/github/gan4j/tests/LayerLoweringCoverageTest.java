@@ -9,6 +9,7 @@ import static io.github.gan4j.layers.Layers.flatten;
 import static io.github.gan4j.layers.Layers.leakyRelu;
 import static io.github.gan4j.layers.Layers.relu;
 import static io.github.gan4j.layers.Layers.reshape;
+import static io.github.gan4j.layers.Layers.spectralNorm;
 import static io.github.gan4j.layers.Layers.upSampling2d;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,6 +26,7 @@ import io.github.gan4j.layers.Flatten;
 import io.github.gan4j.layers.Layer;
 import io.github.gan4j.layers.LeakyRelu;
 import io.github.gan4j.layers.Reshape;
+import io.github.gan4j.layers.SpectralNorm;
 import io.github.gan4j.layers.UpSampling2D;
 import io.github.gan4j.train.ForwardPass;
 import java.util.ArrayList;
@@ -54,6 +56,7 @@ class LayerLoweringCoverageTest {
       Map.entry(Flatten.class, List.of(flatten())),
       Map.entry(Dropout.class, List.of(dropout(0.5f))),
       Map.entry(UpSampling2D.class, List.of(upSampling2d(2))),
+      Map.entry(SpectralNorm.class, List.of(spectralNorm(conv2d(3, 3).strides(2)))),
       // Layer.Custom is non-sealed: users' CustomLayers, here the README's two examples
       Map.entry(Layer.Custom.class, List.of(new CustomParts.MinibatchStddev(), new CustomParts.PixelNorm())));
 

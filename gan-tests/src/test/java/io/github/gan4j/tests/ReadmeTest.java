@@ -58,6 +58,14 @@ class ReadmeTest {
   }
 
   @Test
+  void readmeSpectralNormalization_isTheCompiledExample() throws IOException {
+    assertReadmeShows("gan-examples/src/main/java/io/github/gan4j/examples/TrainingOptions.java", "SPECTRAL NORM", 4);
+    // and it is what it says: one non-trainable u per normalized layer, of its kernel's last dimension
+    assertThat(io.github.gan4j.examples.TrainingOptions.spectralNormalization().recipe().gan().discriminator()
+        .nonTrainableParams()).isEqualTo(64 + 128 + 256 + 1);
+  }
+
+  @Test
   void readmeMeasuringQuality_isTheCompiledExample() throws IOException {
     String file = "gan-examples/src/main/java/io/github/gan4j/examples/MeasuringQuality.java";
     assertReadmeShows(file, "EVALUATE", 4);

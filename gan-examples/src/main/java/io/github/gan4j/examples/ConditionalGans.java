@@ -37,8 +37,8 @@ public final class ConditionalGans {
             conv2dTranspose(32, 4).strides(2).padding(SAME), batchNorm(), leakyRelu(0.2f),
             conv2dTranspose(1, 4).strides(2).padding(SAME).activation(TANH))
         .discriminator(
-            conv2d(32, 4).strides(2).padding(SAME), leakyRelu(0.2f),
             conv2d(64, 4).strides(2).padding(SAME), leakyRelu(0.2f),
+            conv2d(128, 4).strides(2).padding(SAME), leakyRelu(0.2f),
             flatten(), dense(1))                       // projection: D must end with dense(1)
         .build();
     // END README CONDITIONAL MODEL
@@ -58,8 +58,8 @@ public final class ConditionalGans {
             conv2dTranspose(32, 4).strides(2).padding(SAME), batchNorm(), leakyRelu(0.2f),
             conv2dTranspose(1, 4).strides(2).padding(SAME).activation(TANH))
         .discriminator(
-            conv2d(32, 4).strides(2).padding(SAME), leakyRelu(0.2f),
             conv2d(64, 4).strides(2).padding(SAME), leakyRelu(0.2f),
+            conv2d(128, 4).strides(2).padding(SAME), leakyRelu(0.2f),
             flatten(), dense(1))
         .build();
   }

@@ -238,6 +238,36 @@ class ConditionalGanTest {
     }
 
     /**
+     * Each way of feeding labels learns them: the squares' column band is their label, so after
+     * training, the brightness of each class's samples must sit furthest left for class 0 and
+     * furthest right for class 2, at least half a column apart (the bands are 2 columns apart).
+     */
+    @ParameterizedTest
+    @EnumSource(Way.class)
+    void everyWay_learnsWhereItsClassPutsTheSquare(Way way) {
+      try (Trainer t = Trainer.of(tiny(way)).batchSize(32).seed(2)
+          .optimizer(Optimizer.adam().learningRate(2e-3f).beta1(0.5f)).build()) {
+        t.fit(labelledSquares(cycling(240)), Steps.of(STEPS_SQUARES));
+        double[] column = new double[3];
+        for (int c = 0; c < 3; c++) {
+          int[] labels = new int[64];
+          Arrays.fill(labels, c);
+          float[] images = t.generate(64, 3L, labels);
+          double weight = 0;
+          for (int i = 0; i < images.length; i++) {
+            double bright = images[i] + 1;   // 0 (dark) .. 2 (bright)
+            column[c] += bright * (i % 8);
+            weight += bright;
+          }
+          column[c] /= weight;
+        }
+        assertThat(column[0]).as(way + ": mean bright column of class 0 < class 1 < class 2, "
+            + Arrays.toString(column)).isLessThan(column[1] - 0.5);
+        assertThat(column[1]).as(way + ": " + Arrays.toString(column)).isLessThan(column[2] - 0.5);
+      }
+    }
+
+    /**
      * Every real label is 1 of 3 classes. Adam leaves a weight with zero gradient exactly where it
      * was, so the rows of the classes never drawn stay at their initial values: with fakes by
      * class frequency, rows 0 and 2 of G's embedding never move; with uniform fakes they do.
@@ -347,6 +377,9 @@ class ConditionalGanTest {
           .isGreaterThanOrEqualTo(800);
     }
   }
+
+  /** Training steps of {@link Training#everyWay_learnsWhereItsClassPutsTheSquare}. */
+  static final int STEPS_SQUARES = 300;
 
   /** Training steps of the 80% check (see its Javadoc for the measurements). */
   static final int STEPS = 1_200;

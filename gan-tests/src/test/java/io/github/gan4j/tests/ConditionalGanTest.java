@@ -25,6 +25,7 @@ import io.github.gan4j.eval.Evaluator;
 import io.github.gan4j.examples.ConditionalGans;
 import io.github.gan4j.recipe.Optimizer;
 import io.github.gan4j.recipe.FakeLabels;
+import io.github.gan4j.recipe.GradientPenalty;
 import io.github.gan4j.train.ForwardPass;
 import io.github.gan4j.train.Steps;
 import io.github.gan4j.train.TrainedGenerator;
@@ -264,6 +265,17 @@ class ConditionalGanTest {
         assertThat(column[0]).as(way + ": mean bright column of class 0 < class 1 < class 2, "
             + Arrays.toString(column)).isLessThan(column[1] - 0.5);
         assertThat(column[1]).as(way + ": " + Arrays.toString(column)).isLessThan(column[2] - 0.5);
+      }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Way.class, names = {"EMBEDDING_AND_PROJECTION", "EMBEDDING_AND_LABEL_MAPS"})
+    void r1AndR2_trainAConditionalGan(Way way) {
+      try (Trainer t = Trainer.of(tiny(way)).batchSize(8)
+          .penalty(GradientPenalty.r1(1f), GradientPenalty.r2(1f)).build()) {
+        var m = t.fit(labelledSquares(cycling(240)), Steps.of(2)).lastStep().orElseThrow();
+        assertThat(m.penalty()).isPositive().isFinite();
+        assertThat(m.weightsFinite()).isTrue();
       }
     }
 

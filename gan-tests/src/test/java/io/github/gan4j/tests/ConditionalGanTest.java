@@ -268,6 +268,37 @@ class ConditionalGanTest {
       }
     }
 
+    @Test
+    void restoreWithOtherFakeLabels_warnsNamingBoth(@TempDir Path dir) {
+      try (Trainer t = Trainer.of(tiny(Way.EMBEDDING_AND_PROJECTION)).batchSize(8).build()) {
+        t.fit(labelledSquares(cycling(240)), Steps.of(1));
+        t.save(dir);
+      }
+      java.util.logging.Logger log = java.util.logging.Logger.getLogger("io.github.gan4j");
+      java.util.List<String> warnings = new java.util.ArrayList<>();
+      java.util.logging.Handler handler = new java.util.logging.Handler() {
+        @Override
+        public void publish(java.util.logging.LogRecord r) {
+          warnings.add(r.getMessage());
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+      };
+      log.addHandler(handler);
+      try (Trainer t = Trainer.of(tiny(Way.EMBEDDING_AND_PROJECTION)).batchSize(8)
+          .fakeLabels(FakeLabels.DATASET_FREQUENCIES).build()) {
+        t.restore(dir);
+      } finally {
+        log.removeHandler(handler);
+      }
+      assertThat(warnings).anyMatch(w -> w.contains("was saved with fake labels UNIFORM, this trainer has"
+          + " DATASET_FREQUENCIES"));
+    }
+
     @ParameterizedTest
     @EnumSource(value = Way.class, names = {"EMBEDDING_AND_PROJECTION", "EMBEDDING_AND_LABEL_MAPS"})
     void r1AndR2_trainAConditionalGan(Way way) {

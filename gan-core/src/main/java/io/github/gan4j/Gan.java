@@ -2,6 +2,7 @@ package io.github.gan4j;
 
 import io.github.gan4j.internal.Digests;
 import io.github.gan4j.layers.Shape;
+import java.util.Optional;
 
 /**
  * A validated GAN: the image shape, the latent size, and the generator and discriminator
@@ -13,8 +14,10 @@ public final class Gan {
   private final int latentDim;
   private final Network generator;
   private final Network discriminator;
+  private final Optional<Conditioning> conditioning;
 
-  Gan(Shape imageShape, int latentDim, Network generator, Network discriminator) {
+  Gan(Shape imageShape, int latentDim, Network generator, Network discriminator, Optional<Conditioning> conditioning) {
+    this.conditioning = conditioning;
     this.imageShape = imageShape;
     this.latentDim = latentDim;
     this.generator = generator;
@@ -31,12 +34,31 @@ public final class Gan {
     return latentDim;
   }
 
-  /** The generator: {@code (latentDim) -> imageShape}. */
+  /**
+   * The class labels the GAN is conditioned on ({@link GanBuilder#conditional(int)}), or empty
+   * for an unconditional GAN.
+   */
+  public Optional<Conditioning> conditioning() {
+    return conditioning;
+  }
+
+  /** The number of classes of a conditional GAN, or 0 for an unconditional one. */
+  public int numClasses() {
+    return conditioning.map(Conditioning::numClasses).orElse(0);
+  }
+
+  /**
+   * The generator: {@code (latentDim) -> imageShape}; with a label embedding, its first layer
+   * receives {@code (latentDim + embeddingDim)}.
+   */
   public Network generator() {
     return generator;
   }
 
-  /** The discriminator: {@code imageShape -> (1)}, one logit per image. */
+  /**
+   * The discriminator: {@code imageShape -> (1)}, one logit per image; with label maps, its first
+   * layer receives the image's channels plus one per class.
+   */
   public Network discriminator() {
     return discriminator;
   }
@@ -69,6 +91,8 @@ public final class Gan {
 
   private String describeArchitecture() {
     StringBuilder sb = new StringBuilder().append(imageShape).append(';').append(latentDim);
+    conditioning.ifPresent(c -> sb.append(";conditional=").append(c.describe()).append(",embeddingDim=")
+        .append(c.embeddingDim()));
     for (Network n : new Network[] {generator, discriminator}) {
       sb.append('|').append(n.name());
       for (NetworkLayer l : n.layers()) {
@@ -80,14 +104,16 @@ public final class Gan {
 
   /** Keras-like tables of both networks. */
   public String summary() {
-    return generator.summary() + "\n" + discriminator.summary()
+    return conditioning.map(c -> "Conditional on " + c.numClasses() + " classes: " + c.describe() + "\n").orElse("")
+        + generator.summary() + "\n" + discriminator.summary()
         + String.format("%nTraining step: %.3f GFLOP per image (%,d multiply-adds)%n",
             2.0 * trainingMultiplyAddsPerImage() / 1e9, trainingMultiplyAddsPerImage());
   }
 
   @Override
   public String toString() {
-    return "Gan[image=" + imageShape + ", latent=" + latentDim + ", generator=" + generator.params()
+    return "Gan[image=" + imageShape + ", latent=" + latentDim
+        + conditioning.map(c -> ", classes=" + c.numClasses()).orElse("") + ", generator=" + generator.params()
         + " params, discriminator=" + discriminator.params() + " params]";
   }
 }

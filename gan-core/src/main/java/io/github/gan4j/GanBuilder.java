@@ -1,10 +1,14 @@
 package io.github.gan4j;
 
+import io.github.gan4j.Conditioning.DiscriminatorInput;
+import io.github.gan4j.Conditioning.GeneratorInput;
 import io.github.gan4j.layers.Activation;
 import io.github.gan4j.layers.ActivationLayer;
+import io.github.gan4j.layers.BatchNorm;
 import io.github.gan4j.layers.Conv2D;
 import io.github.gan4j.layers.Conv2DTranspose;
 import io.github.gan4j.layers.Dense;
+import io.github.gan4j.layers.Initializer;
 import io.github.gan4j.layers.Layer;
 import io.github.gan4j.layers.LayerShapeException;
 import io.github.gan4j.layers.Padding;
@@ -20,6 +24,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -50,6 +55,7 @@ public final class GanBuilder {
   private int latentDim = 100;
   private List<Layer> generator = List.of();
   private List<Layer> discriminator = List.of();
+  private Conditioning conditioning;
 
   private GanBuilder(Shape imageShape) {
     this.imageShape = imageShape;
@@ -100,6 +106,24 @@ public final class GanBuilder {
     return discriminator(layers.toArray(Layer[]::new));
   }
 
+  /**
+   * Makes the GAN conditional on {@code numClasses} class labels with the defaults of
+   * {@link Conditioning#of(int)}: a label embedding concatenated to the generator's latent
+   * vector, and a projection discriminator (whose last layer must be {@code dense(1)}).
+   * Training then reads each image's label from the dataset, and generation takes labels.
+   *
+   * @throws IllegalArgumentException if {@code numClasses < 2}
+   */
+  public GanBuilder conditional(int numClasses) {
+    return conditional(Conditioning.of(numClasses));
+  }
+
+  /** Makes the GAN conditional on class labels, fed to the networks as {@code conditioning} says. */
+  public GanBuilder conditional(Conditioning conditioning) {
+    this.conditioning = Objects.requireNonNull(conditioning, "conditioning");
+    return this;
+  }
+
   private static List<Layer> copy(String network, Layer[] layers) {
     Objects.requireNonNull(layers, network + " layers");
     for (int i = 0; i < layers.length; i++) {
@@ -115,17 +139,95 @@ public final class GanBuilder {
    *
    * @throws GanConfigurationException if a layer cannot take its input, the generator does
    *     not produce the image shape, the discriminator does not produce one logit per image,
-   *     a stack is empty, or two layers of a network share a name
+   *     a stack is empty, or two layers of a network share a name; for a conditional GAN,
+   *     also if the generator has no BatchNorm for conditional BatchNorm, or a projection
+   *     discriminator does not end with {@code dense(1)}
    */
   public Gan build() {
-    Network g = resolve("generator", Shape.of(latentDim), generator);
+    Conditioning c = conditioning;
+    boolean concat = c != null && c.generator() == GeneratorInput.EMBEDDING_CONCAT;
+    boolean maps = c != null && c.discriminator() == DiscriminatorInput.LABEL_MAPS;
+    Network g = resolve("generator", Shape.of(latentDim + (concat ? c.embeddingDim() : 0)), generator,
+        concat ? " (latent " + latentDim + " + label embedding " + c.embeddingDim() + ")" : "");
     checkGeneratorOutput(g);
-    Network d = resolve("discriminator", imageShape, discriminator);
+    Network d = resolve("discriminator", maps ? Shape.of(imageShape.dim(0), imageShape.dim(1),
+        imageShape.dim(2) + c.numClasses()) : imageShape, discriminator,
+        maps ? " (image " + imageShape + " + " + c.numClasses() + " label maps)" : "");
     checkDiscriminatorOutput(d);
-    return new Gan(imageShape, latentDim, g, d);
+    if (c != null) {
+      g = concat ? withLabels(g, new LabelInput(c, LabelInput.EMBEDDING, "Embedding", Shape.of(c.embeddingDim()),
+          List.of(embeddings(c.numClasses(), c.embeddingDim()))))
+          : conditionalBatchNorm(g, c);
+      d = maps ? withLabels(d, new LabelInput(c, LabelInput.LABEL_MAPS, "LabelMaps",
+          Shape.of(imageShape.dim(0), imageShape.dim(1), c.numClasses()), List.of()))
+          : withLabels(d, projection(d, c));
+    }
+    return new Gan(imageShape, latentDim, g, d, Optional.ofNullable(c));
   }
 
-  private static Network resolve(String network, Shape input, List<Layer> layers) {
+  private static Network withLabels(Network n, LabelInput labels) {
+    return new Network(n.name(), n.input(), n.layers(), Optional.of(labels));
+  }
+
+  private static WeightSpec embeddings(int numClasses, int size) {
+    return new WeightSpec("embeddings", Shape.of(numClasses, size), true, Initializer.glorotUniform());
+  }
+
+  /** G with every BatchNorm's gamma and beta replaced by per-class rows; refused without BatchNorm. */
+  private static Network conditionalBatchNorm(Network g, Conditioning c) {
+    List<NetworkLayer> placed = new ArrayList<>();
+    boolean any = false;
+    for (NetworkLayer l : g.layers()) {
+      if (l.layer() instanceof ResidualBlock b && b.batchNorm() != null) {
+        throw new GanConfigurationException("generator", l.index(), l.layer().describe(), l.input(),
+            "conditional BatchNorm cannot reach the BatchNorm inside a residual block, and leaving it unconditional"
+                + " would be another model than asked for.",
+            "Only batchNorm() layers of the stack itself get class-dependent gamma and beta.",
+            "condition the generator with GeneratorInput.EMBEDDING_CONCAT, or use blocks without BatchNorm"
+                + " (batchNorm(null)) and batchNorm() layers between them.");
+      }
+      if (l.layer() instanceof BatchNorm) {
+        any = true;
+        Shape classes = Shape.of(c.numClasses(), l.input().last());
+        List<WeightSpec> weights = new ArrayList<>();
+        for (WeightSpec w : l.weights()) {
+          weights.add(switch (w.name()) {
+            case "gamma" -> new WeightSpec(LabelInput.CLASS_GAMMA, classes, true, Initializer.ones());
+            case "beta" -> new WeightSpec(LabelInput.CLASS_BETA, classes, true, Initializer.zeros());
+            default -> w;
+          });
+        }
+        l = new NetworkLayer(l.index(), l.name(), l.layer(), l.input(), l.output(), weights);
+      }
+      placed.add(l);
+    }
+    if (!any) {
+      throw new GanConfigurationException("generator", -1, null, null,
+          "conditional BatchNorm needs BatchNorm layers in the generator, but it has none.",
+          "Conditional BatchNorm feeds the label through the class-dependent gamma and beta of each batchNorm().",
+          "add batchNorm() layers to the generator, or condition it with GeneratorInput.EMBEDDING_CONCAT.");
+    }
+    return new Network(g.name(), g.input(), placed, Optional.of(new LabelInput(c, LabelInput.CONDITIONAL_BATCH_NORM,
+        "ConditionalBatchNorm", Shape.of(c.numClasses()), List.of())));
+  }
+
+
+  /** The projection's embedding, sized by the input of D's last layer, which must be dense(1). */
+  private static LabelInput projection(Network d, Conditioning c) {
+    NetworkLayer last = d.layers().get(d.layers().size() - 1);
+    Layer l = last.layer() instanceof SpectralNorm sn ? sn.layer() : last.layer();   // SNGAN: spectralNorm(dense(1))
+    if (!(l instanceof Dense dense) || dense.units() != 1) {
+      throw new GanConfigurationException("discriminator", last.index(), last.layer().describe(), last.input(),
+          "a projection discriminator must end with dense(1), but it ends with " + last.layer().describe() + ".",
+          "Projection adds <embed(y), h> to the logit, where h is the input of the last dense(1) layer.",
+          "end the discriminator with flatten(), dense(1), or condition it with DiscriminatorInput.LABEL_MAPS.");
+    }
+    return new LabelInput(c, LabelInput.PROJECTION, "Embedding", Shape.of(1), List.of(embeddings(c.numClasses(),
+        last.input().dim(0))));
+  }
+
+  /** @param inputNote what a conditional network's input is made of, e.g. " (latent 100 + label embedding 50)", or "" */
+  private static Network resolve(String network, Shape input, List<Layer> layers, String inputNote) {
     if (layers.isEmpty()) {
       throw new GanConfigurationException(network, -1, null, null,
           "the " + network + " has no layers.", null,
@@ -156,14 +258,14 @@ public final class GanBuilder {
       } catch (LayerShapeException e) {
         throw new GanConfigurationException(network, i, l.describe(), shape,
             network + "[" + i + "] " + l.describe() + " cannot take its input.",
-            e.problem() + trace(network, input, placed), e.fix());
+            e.problem() + trace(network, input, placed, inputNote), e.fix());
       } catch (RuntimeException e) {
         if (!(l instanceof Layer.Custom)) {
           throw e;
         }
         throw new GanConfigurationException(network, i, l.describe(), shape,
             network + "[" + i + "] " + l.describe() + " failed to infer its output shape: " + e + "."
-                + trace(network, input, placed), null,
+                + trace(network, input, placed, inputNote), null,
             "throw LayerShapeException(problem, fix) from outputShape(Shape) for inputs the layer cannot take.");
       }
       List<WeightSpec> weights = l instanceof Layer.Custom ? customWeights(network, i, l, shape, out)
@@ -260,8 +362,9 @@ public final class GanBuilder {
     }
   }
 
-  private static String trace(String network, Shape input, List<NetworkLayer> placed) {
-    StringBuilder sb = new StringBuilder("\n  Shapes so far: ").append(network).append(" input ").append(input);
+  private static String trace(String network, Shape input, List<NetworkLayer> placed, String inputNote) {
+    StringBuilder sb = new StringBuilder("\n  Shapes so far: ").append(network).append(" input ").append(input)
+        .append(inputNote);
     for (NetworkLayer p : placed) {
       sb.append(" -> ").append(p.output());
     }

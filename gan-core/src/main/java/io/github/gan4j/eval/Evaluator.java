@@ -303,6 +303,48 @@ public final class Evaluator implements AutoCloseable {
   }
 
   /**
+   * The class its classifier predicts (the arg-max of its logits) for each of {@code images}
+   * (NHWC, pixels in [-1, 1], each of {@code imageShape}): e.g. to check that a conditional
+   * generator's images of class c look like class c.
+   *
+   * @throws IllegalStateException if the evaluator's model has no logits (a user-supplied model
+   *     loaded without them)
+   * @throws IllegalArgumentException if the array is not a whole number of images, or a value
+   *     is not finite
+   */
+  public int[] classify(float[] images, Shape imageShape) {
+    Objects.requireNonNull(imageShape, "imageShape");
+    int imageSize = (int) imageShape.size();
+    if (images.length == 0 || images.length % imageSize != 0) {
+      throw new IllegalArgumentException("got " + images.length + " values, not a whole number of "
+          + imageShape + " images (" + imageSize + " values each)");
+    }
+    int count = images.length / imageSize;
+    ModelInput adapt = model.inputFor(imageShape);
+    int batch = batchFor(adapt);
+    int[] classes = new int[count];
+    for (int first = 0; first < count; first += batch) {
+      int n = Math.min(batch, count - first);
+      checkFinite(images, first, n, imageSize);
+      FeatureModel.Output out = model.run(images, first, n, adapt);
+      if (out.logits() == null) {
+        throw new IllegalStateException("evaluator " + id + " has no logits to classify with; load a model with"
+            + " its logits output, Evaluator.fromSavedModel(dir, featureOutput, logitsOutput)");
+      }
+      for (int i = 0; i < n; i++) {
+        int best = 0;
+        for (int c = 1; c < out.classes(); c++) {
+          if (out.logits()[i * out.classes() + c] > out.logits()[i * out.classes() + best]) {
+            best = c;
+          }
+        }
+        classes[first + i] = best;
+      }
+    }
+    return classes;
+  }
+
+  /**
    * Generates {@code count} images with {@code generator} from latents drawn with {@code seed}
    * from the sampler it was trained with (the images of {@code generator.generate(count, seed)},
    * made in batches) and measures them against {@code reference}.

@@ -31,6 +31,8 @@ public record RandomStream(String name) {
    * {@code j} of a step draws from {@link #penaltyInterpolation(int)}, a child of this stream.
    */
   public static final RandomStream PENALTY_INTERPOLATION = new RandomStream("gp_interpolation");
+  /** Class labels of the generator's update's fakes, for a conditional GAN. */
+  public static final RandomStream GENERATOR_LABELS = new RandomStream("g_labels");
   /**
    * Differentiable augmentation ({@link DiffAugment}): each batch D sees draws from a child,
    * {@link #augmentReal(int)}, {@link #augmentFake(int)} or {@link #augmentGenerator()}, and
@@ -49,6 +51,11 @@ public record RandomStream(String name) {
   /** Latent noise of the fake batch of the discriminator's update {@code j} of a step (from 0). */
   public static RandomStream discriminatorFakeNoise(int j) {
     return new RandomStream("d_fake_noise/" + j);
+  }
+
+  /** Class labels of the fake batch of the discriminator's update {@code j}, for a conditional GAN. */
+  public static RandomStream discriminatorFakeLabels(int j) {
+    return new RandomStream("d_fake_labels/" + j);
   }
 
   /** Dropout of the generator while it makes the fake batch of the discriminator's update {@code j}. */

@@ -35,13 +35,14 @@ import java.util.Optional;
  *     export use, if any
  * @param augment the differentiable augmentation of every image D sees in training
  *     ({@link DiffAugment#none()} for none)
+ * @param fakeLabels how a conditional GAN's fakes are labelled (ignored by an unconditional GAN)
  */
 public record TrainingRecipe(Gan gan, int batchSize, long seed, Optimizer discriminatorOptimizer,
     Optimizer generatorOptimizer, GanLoss loss, List<GradientPenalty> penalties, DiscriminatorUpdate discriminatorUpdate,
     FakeBatches fakeBatches,
     int discriminatorSteps, Sampler sampler, int intraOpThreads, int interOpThreads, Precision precision,
     boolean xla, LearningRateSchedule discriminatorSchedule, LearningRateSchedule generatorSchedule,
-    Optional<GeneratorEma> generatorEma, DiffAugment augment) {
+    Optional<GeneratorEma> generatorEma, DiffAugment augment, FakeLabels fakeLabels) {
 
   /** The largest number of discriminator updates per generator update. */
   public static final int MAX_DISCRIMINATOR_STEPS = 31;
@@ -61,6 +62,7 @@ public record TrainingRecipe(Gan gan, int batchSize, long seed, Optimizer discri
     Objects.requireNonNull(generatorSchedule, "generator learning-rate schedule");
     Objects.requireNonNull(generatorEma, "generator EMA (Optional.empty() for none)");
     Objects.requireNonNull(augment, "augment (DiffAugment.none() for none)");
+    Objects.requireNonNull(fakeLabels, "fake labels");
     checkBatchSize(batchSize);
     checkDiscriminatorSteps(discriminatorSteps);
     checkThreads(intraOpThreads, interOpThreads);

@@ -13,6 +13,7 @@ import org.tensorflow.Signature;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * Builds a generator-only graph, restores it from a training checkpoint and exports it; the
@@ -21,6 +22,8 @@ import org.tensorflow.types.TFloat32;
 public final class GeneratorExport {
   /** The signature's input: latent vectors, (batch, latentDim). */
   public static final String INPUT = "latent";
+  /** The signature's second input for a conditional GAN: class labels, int32 (batch). */
+  public static final String LABELS = "labels";
   /** The signature's output: images, (batch, height, width, channels). */
   public static final String OUTPUT = "images";
 
@@ -43,12 +46,17 @@ public final class GeneratorExport {
       NetworkLowering g = new NetworkLowering(tf, gan.generator(), seed, scope);
       Placeholder<TFloat32> z = tf.withName(INPUT).placeholder(TFloat32.class,
           Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1, gan.latentDim())));
+      Placeholder<TInt32> labels = gan.conditioning().isEmpty() ? null : tf.withName(LABELS)
+          .placeholder(TInt32.class, Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1)));
       Operand<TFloat32> images = tf.withName(OUTPUT).identity(
-          g.forward(NetworkLowering.Pass.inference(tf), z));
+          g.forward(NetworkLowering.Pass.inference(tf).labeled(labels), z));
       try (Session session = new Session(graph)) {
         session.restore(checkpointPrefix);
-        Signature signature = Signature.builder().key(Signature.DEFAULT_KEY)
-            .input(INPUT, z).output(OUTPUT, images).build();
+        Signature.Builder builder = Signature.builder().key(Signature.DEFAULT_KEY).input(INPUT, z);
+        if (labels != null) {
+          builder.input(LABELS, labels);
+        }
+        Signature signature = builder.output(OUTPUT, images).build();
         SavedModelBundle.exporter(dir.toString())
             .withFunction(SessionFunction.create(signature, session))
             .export();

@@ -31,6 +31,7 @@ import org.tensorflow.proto.RewriterConfig;
 import org.tensorflow.proto.RunMetadata;
 import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
 /**
@@ -39,8 +40,23 @@ import org.tensorflow.types.TInt64;
  */
 final class GraphSession implements AutoCloseable {
 
-  /** A float input of a run. */
-  record Feed(Placeholder<TFloat32> input, float[] values) {}
+  /** A float or int input of a run: exactly one of {@code values} and {@code ints} is not null. */
+  record Feed(Placeholder<?> input, float[] values, int[] ints) {
+    /** A float input. */
+    Feed(Placeholder<TFloat32> input, float[] values) {
+      this(input, values, null);
+    }
+
+    /** An int input. */
+    static Feed ints(Placeholder<TInt32> input, int[] values) {
+      return new Feed(input, null, values);
+    }
+
+    Tensor tensor() {
+      return values != null ? TFloat32.tensorOf(input.shape(), DataBuffers.of(values, true, false))
+          : TInt32.tensorOf(input.shape(), DataBuffers.of(ints, true, false));
+    }
+  }
 
   private final Graph graph;
   private final Session session;
@@ -89,7 +105,7 @@ final class GraphSession implements AutoCloseable {
     try {
       Session.Runner runner = session.runner().addTarget(target.done());
       for (Feed feed : feeds) {
-        TFloat32 t = TFloat32.tensorOf(feed.input().shape(), DataBuffers.of(feed.values(), true, false));
+        Tensor t = feed.tensor();
         tensors.add(t);
         runner.feed(feed.input(), t);
       }
@@ -178,6 +194,26 @@ final class GraphSession implements AutoCloseable {
     try (TFloat32 in = TFloat32.tensorOf(shape, DataBuffers.of(values, true, false));
         Result result = session.runner().feed(input, in).fetch(output).run()) {
       return toArray((TFloat32) result.get(0));
+    }
+  }
+
+  /** Feeds {@code feeds} (their placeholders' shapes may be partial: {@code shapes} gives each) and returns {@code output}. */
+  float[] compute(List<Feed> feeds, List<org.tensorflow.ndarray.Shape> shapes, Operand<TFloat32> output) {
+    List<Tensor> tensors = new ArrayList<>();
+    try {
+      Session.Runner runner = session.runner();
+      for (int i = 0; i < feeds.size(); i++) {
+        Feed f = feeds.get(i);
+        Tensor t = f.values() != null ? TFloat32.tensorOf(shapes.get(i), DataBuffers.of(f.values(), true, false))
+            : TInt32.tensorOf(shapes.get(i), DataBuffers.of(f.ints(), true, false));
+        tensors.add(t);
+        runner.feed(f.input(), t);
+      }
+      try (Result result = runner.fetch(output).run()) {
+        return toArray((TFloat32) result.get(0));
+      }
+    } finally {
+      tensors.forEach(Tensor::close);
     }
   }
 

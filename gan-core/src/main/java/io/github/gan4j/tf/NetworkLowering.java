@@ -1,5 +1,6 @@
 package io.github.gan4j.tf;
 
+import io.github.gan4j.LabelInput;
 import io.github.gan4j.Network;
 import io.github.gan4j.NetworkLayer;
 import io.github.gan4j.extension.CustomLayer;
@@ -32,6 +33,7 @@ import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Sum;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.nn.FusedBatchNorm;
 import org.tensorflow.types.TFloat32;
@@ -59,6 +61,8 @@ final class NetworkLowering {
     final List<Op> statUpdates = new ArrayList<>();
     final RandomKeys keys;
     final RandomStream stream;
+    /** The class label of each example, int32 (batch), for a conditional network; else null. */
+    Operand<TInt32> labels;
     /**
      * Whether the pass stores the power iteration's new {@code u} of its {@link SpectralNorm}
      * layers (an assign in {@link #statUpdates}): by default a training-mode pass does; a pass
@@ -105,7 +109,14 @@ final class NetworkLowering {
      * BatchNorm statistics updates are collected in its own {@link #statUpdates}.
      */
     Pass sharingReads(RandomStream stream) {
-      return new Pass(tf, mode, keys, mode.dropout() ? stream : this.stream, reads).keepingSpectralNormState();
+      return new Pass(tf, mode, keys, mode.dropout() ? stream : this.stream, reads).keepingSpectralNormState()
+          .labeled(labels);
+    }
+
+    /** Sets the class labels of the pass's examples (a conditional network needs them); returns this pass. */
+    Pass labeled(Operand<TInt32> labels) {
+      this.labels = labels;
+      return this;
     }
 
     /** A pass in inference mode: moving BatchNorm statistics, no dropout, no randomness. */
@@ -154,6 +165,16 @@ final class NetworkLowering {
     for (NetworkLayer layer : network.layers()) {
       createVariables(networkScope, layer, layer.name());
     }
+    network.labels().ifPresent(labels -> {
+      Ops labelScope = networkScope.withSubScope(labels.name());
+      for (WeightSpec w : labels.weights()) {
+        String name = scope + "/" + labels.name() + "/" + w.name();
+        Variable<TFloat32> v = labelScope.withName(w.name()).variable(initialValue(
+            labelScope.withSubScope(w.name() + "_init"), w, network.name() + "/" + labels.name() + "/" + w.name()));
+        variables.put(name, v);
+        trainable.add(name);
+      }
+    });
   }
 
   /**
@@ -385,12 +406,62 @@ final class NetworkLowering {
   /** Builds the forward pass on {@code x} and returns every layer's output, in order (a classifier's features). */
   List<Operand<TFloat32>> outputs(Pass pass, Operand<TFloat32> x) {
     List<Operand<TFloat32>> outputs = new ArrayList<>();
-    Operand<TFloat32> h = x;
-    for (NetworkLayer l : network.layers()) {
-      h = layer(pass, l, h);
+    LabelInput labels = network.labels().orElse(null);
+    if (labels != null && pass.labels == null) {
+      throw new IllegalStateException("the conditional " + network.name() + " needs the labels of its pass");
+    }
+    Operand<TFloat32> h = labels == null ? x : labelsIn(pass, labels, x);
+    List<NetworkLayer> layers = network.layers();
+    for (int i = 0; i < layers.size(); i++) {
+      Operand<TFloat32> in = h;
+      h = layer(pass, layers.get(i), h);
+      if (labels != null && labels.name().equals(LabelInput.PROJECTION) && i == layers.size() - 1) {
+        // projection: dense(h) + <embed(y), h>, h the input of the last dense(1)
+        Ops tf = pass.tf;
+        Operand<TFloat32> e = tf.linalg.matMul(oneHot(pass), read(pass, labels.name(), "embeddings"));
+        h = tf.math.add(h, tf.sum(tf.math.mul(e, in), tf.constant(new int[] {1}), Sum.keepDims(true)));
+      }
       outputs.add(h);
     }
     return outputs;
+  }
+
+  /** The pass's labels one-hot, float (batch, numClasses). */
+  private Operand<TFloat32> oneHot(Pass pass) {
+    Ops tf = pass.tf;
+    int classes = network.labels().orElseThrow().conditioning().numClasses();
+    return tf.oneHot(pass.labels, tf.constant(classes), tf.constant(1f), tf.constant(0f));
+  }
+
+  /** The network's input with the labels joined: the embedding after the latent, or label maps after the channels. */
+  private Operand<TFloat32> labelsIn(Pass pass, LabelInput labels, Operand<TFloat32> x) {
+    Ops tf = pass.tf;
+    if (labels.name().equals(LabelInput.EMBEDDING)) {
+      Operand<TFloat32> e = tf.linalg.matMul(oneHot(pass), read(pass, labels.name(), "embeddings"));
+      return tf.concat(List.of(x, e), tf.constant(1));
+    }
+    if (labels.name().equals(LabelInput.LABEL_MAPS)) {
+      int[] maps = labels.output().dims();
+      Operand<TFloat32> y = tf.reshape(oneHot(pass), tf.constant(new int[] {-1, 1, 1, maps[2]}));
+      Operand<TFloat32> ones = tf.ones(tf.constant(new int[] {1, maps[0], maps[1], 1}), TFloat32.class);
+      return tf.concat(List.of(x, tf.math.mul(y, ones)), tf.constant(3));
+    }
+    return x;
+  }
+
+  /** Conditional BatchNorm's per-class scale and offset of layer {@code n}, (batch, 1, 1, channels) each, or null. */
+  private Operand<TFloat32>[] classAffine(Pass pass, NetworkLayer l, int channels) {
+    if (l.weights().stream().noneMatch(w -> w.name().equals(LabelInput.CLASS_GAMMA))) {
+      return null;
+    }
+    Ops tf = pass.tf;
+    Operand<TInt32> shape = tf.constant(new int[] {-1, 1, 1, channels});
+    Operand<TFloat32> y = oneHot(pass);
+    @SuppressWarnings("unchecked")
+    Operand<TFloat32>[] out = new Operand[] {
+        tf.reshape(tf.linalg.matMul(y, read(pass, l.name(), LabelInput.CLASS_GAMMA)), shape),
+        tf.reshape(tf.linalg.matMul(y, read(pass, l.name(), LabelInput.CLASS_BETA)), shape)};
+    return out;
   }
 
   private Operand<TFloat32> layer(Pass pass, NetworkLayer l, Operand<TFloat32> x) {
@@ -516,11 +587,15 @@ final class NetworkLowering {
         ? tf.reshape(x, tf.constant(new int[] {-1, 1, 1, l.input().dim(0)}))
         : x;
     boolean training = pass.mode.batchNormTraining();
+    int channels = l.input().last();
+    Operand<TFloat32>[] affine = classAffine(pass, l, channels);
     if (training && replica.count() > 1) {
-      return synchronizedBatchNorm(pass, l, bn, x, in, vector);
+      return synchronizedBatchNorm(pass, l, bn, x, in, vector, affine);
     }
+    Operand<TInt32> c = tf.constant(new int[] {channels});
     FusedBatchNorm<TFloat32, TFloat32> fbn = tf.nn.fusedBatchNorm(in,
-        read(pass, n, "gamma"), read(pass, n, "beta"),
+        affine != null ? tf.ones(c, TFloat32.class) : read(pass, n, "gamma"),
+        affine != null ? tf.zeros(c, TFloat32.class) : read(pass, n, "beta"),
         read(pass, n, "moving_mean"), read(pass, n, "moving_variance"),
         FusedBatchNorm.epsilon(bn.epsilon()),
         FusedBatchNorm.exponentialAvgFactor(1f - bn.momentum()),
@@ -531,7 +606,7 @@ final class NetworkLowering {
       pass.statUpdates.add(tf.assign(variables.get(prefix + "moving_mean"), fbn.batchMean()));
       pass.statUpdates.add(tf.assign(variables.get(prefix + "moving_variance"), fbn.batchVariance()));
     }
-    Operand<TFloat32> y = fbn.y();
+    Operand<TFloat32> y = affine == null ? fbn.y() : tf.math.add(tf.math.mul(fbn.y(), affine[0]), affine[1]);
     return vector ? tf.reshape(y, tf.constant(new int[] {-1, l.input().dim(0)})) : y;
   }
 
@@ -543,7 +618,7 @@ final class NetworkLowering {
    * variance takes the unbiased variance of the global batch, as FusedBatchNormV3 does.
    */
   private Operand<TFloat32> synchronizedBatchNorm(Pass pass, NetworkLayer l, BatchNorm bn, Operand<TFloat32> x,
-      Operand<TFloat32> in, boolean vector) {
+      Operand<TFloat32> in, boolean vector, Operand<TFloat32>[] affine) {
     Ops tf = pass.tf;
     String n = l.name();
     int channels = (int) in.shape().size(3);
@@ -554,9 +629,14 @@ final class NetworkLowering {
     Operand<TFloat32> mean = tf.slice(both, tf.constant(new int[] {0}), tf.constant(new int[] {channels}));
     Operand<TFloat32> square = tf.slice(both, tf.constant(new int[] {channels}), tf.constant(new int[] {channels}));
     Operand<TFloat32> variance = tf.math.maximum(tf.math.sub(square, tf.math.square(mean)), tf.constant(0f));
-    Operand<TFloat32> scale = tf.math.mul(read(pass, n, "gamma"),
-        tf.math.rsqrt(tf.math.add(variance, tf.constant(bn.epsilon()))));
-    Operand<TFloat32> y = tf.math.add(tf.math.mul(tf.math.sub(in, mean), scale), read(pass, n, "beta"));
+    Operand<TFloat32> rsqrt = tf.math.rsqrt(tf.math.add(variance, tf.constant(bn.epsilon())));
+    Operand<TFloat32> y;
+    if (affine == null) {
+      Operand<TFloat32> scale = tf.math.mul(read(pass, n, "gamma"), rsqrt);
+      y = tf.math.add(tf.math.mul(tf.math.sub(in, mean), scale), read(pass, n, "beta"));
+    } else {
+      y = tf.math.add(tf.math.mul(tf.math.mul(tf.math.sub(in, mean), rsqrt), affine[0]), affine[1]);
+    }
     long count = in.shape().size(0) * in.shape().size(1) * in.shape().size(2) * replica.count();
     float factor = 1f - bn.momentum();
     String prefix = scope + "/" + n + "/";

@@ -16,6 +16,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * Runs one forward pass of a network with given weights, exactly as the trainer lowers it:
@@ -42,6 +43,12 @@ public final class NetworkProbe {
    */
   public static Output run(Network network, Map<String, float[]> weights, float[] input, int batch,
       boolean training) {
+    return run(network, weights, input, null, batch, training);
+  }
+
+  /** As {@link #run(Network, Map, float[], int, boolean)}, with one class label per example for a conditional network. */
+  public static Output run(Network network, Map<String, float[]> weights, float[] input, int[] labels, int batch,
+      boolean training) {
     OneDnn.prepare();
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph);
@@ -55,10 +62,12 @@ public final class NetworkProbe {
         assigns.add(tf.assign(v, tf.constant(v.shape(), DataBuffers.of(values, true, false))));
       });
       Placeholder<TFloat32> x = tf.placeholder(TFloat32.class,
-          Placeholder.shape(org.tensorflow.ndarray.Shape.of(network.input().withBatch(batch))));
+          Placeholder.shape(org.tensorflow.ndarray.Shape.of(network.dataInput().withBatch(batch))));
+      Placeholder<TInt32> y0 = labels == null ? null : tf.placeholder(TInt32.class,
+          Placeholder.shape(org.tensorflow.ndarray.Shape.of(batch)));
       NetworkLowering.Pass pass = new NetworkLowering.Pass(tf,
           training ? new NetworkLowering.Mode(true, true) : NetworkLowering.Mode.INFERENCE,
-          new RandomKeys(0L, tf.constant(0L)), new RandomStream("probe"));
+          new RandomKeys(0L, tf.constant(0L)), new RandomStream("probe")).labeled(y0);
       Operand<TFloat32> y = tf.identity(lowering.forward(pass, x));
       try (Session session = new Session(graph)) {
         if (!assigns.isEmpty()) {
@@ -67,8 +76,12 @@ public final class NetworkProbe {
           r.run().close();
         }
         float[] out;
-        try (TFloat32 in = TFloat32.tensorOf(x.shape(), DataBuffers.of(input, true, false))) {
+        try (TFloat32 in = TFloat32.tensorOf(x.shape(), DataBuffers.of(input, true, false));
+            TInt32 classes = labels == null ? null : TInt32.tensorOf(y0.shape(), DataBuffers.of(labels, true, false))) {
           Session.Runner r = session.runner().feed(x, in).fetch(y);
+          if (classes != null) {
+            r.feed(y0, classes);
+          }
           pass.statUpdates.forEach(r::addTarget);
           try (Result result = r.run()) {
             TFloat32 t = (TFloat32) result.get(0);

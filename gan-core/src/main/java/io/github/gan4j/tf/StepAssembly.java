@@ -16,6 +16,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
 /**
@@ -56,12 +57,14 @@ final class StepAssembly {
   private final EmaLowering ema;
   /** DiffAugment of every batch D sees in training (the identity without one). */
   private final AugmentLowering augment;
+  /** The labels of a conditional GAN's step, or null. */
+  private final LabelLowering labels;
 
   /** @param ema the generator's moving average, updated after each generator update; null for none */
   StepAssembly(Graph graph, Ops tf, TrainingRecipe recipe, NetworkLowering generator, NetworkLowering discriminator,
       OptimizerLowering generatorOptimizer, OptimizerLowering discriminatorOptimizer, LossLowering loss,
       PenaltyLowering penalties, LatentLowering latent, Variable<TInt64> stepCounter, Placeholder<TFloat32> realInput,
-      EmaLowering ema) {
+      EmaLowering ema, LabelLowering labels) {
     this.graph = graph;
     this.tf = tf;
     this.recipe = recipe;
@@ -76,6 +79,7 @@ final class StepAssembly {
     this.realInput = realInput;
     this.ema = ema;
     this.augment = new AugmentLowering(recipe.augment(), generator.replica());
+    this.labels = labels;
   }
 
   /**
@@ -110,10 +114,12 @@ final class StepAssembly {
       Ops phase = phase(scope, "g", after);
       NetworkLowering.Mode training = new NetworkLowering.Mode(true, true);
       NetworkLowering.Pass gPass = new NetworkLowering.Pass(phase, training, keys, RandomStream.GENERATOR_DROPOUT);
+      Operand<TInt32> fakeLabels = labels == null ? null : labels.fake(phase, keys, RandomStream.GENERATOR_LABELS);
+      gPass.labeled(fakeLabels);
       Operand<TFloat32> fake = generator.forward(gPass, latent.noise(phase, keys, RandomStream.GENERATOR_NOISE));
       // D in inference BatchNorm mode, with dropout; its layers' dropout streams differ from G's by name
       NetworkLowering.Pass dPass = new NetworkLowering.Pass(phase, new NetworkLowering.Mode(false, true), keys,
-          RandomStream.GENERATOR_DROPOUT);
+          RandomStream.GENERATOR_DROPOUT).labeled(fakeLabels);
       Operand<TFloat32> fakeOutputs = discriminator.forward(dPass,
           augment.apply(phase, keys, RandomStream.augmentGenerator(), fake));
       gLoss = loss.generator(phase, fakeOutputs);
@@ -179,6 +185,10 @@ final class StepAssembly {
         ? new NetworkLowering.Mode(true, true) : NetworkLowering.Mode.INFERENCE;
     NetworkLowering.Pass gPass = new NetworkLowering.Pass(phase, gMode, keys,
         RandomStream.discriminatorFakeGeneratorDropout(j));
+    Operand<TInt32> realLabels = labels == null ? null : labels.real(phase, j);
+    Operand<TInt32> fakeLabels = labels == null ? null
+        : labels.fake(phase, keys, RandomStream.discriminatorFakeLabels(j));
+    gPass.labeled(fakeLabels);
     Operand<TFloat32> fake = phase.stopGradient(
         generator.forward(gPass, latent.noise(phase, keys, RandomStream.discriminatorFakeNoise(j))));
     // DiffAugment: from here on real and fake are what D sees, also for the gradient penalties
@@ -188,6 +198,7 @@ final class StepAssembly {
     if (recipe.discriminatorUpdate() == DiscriminatorUpdate.COMBINED_BATCH) {
       NetworkLowering.Pass dPass = new NetworkLowering.Pass(phase, training, keys,
           RandomStream.discriminatorRealDropout(j));
+      dPass.labeled(labels == null ? null : phase.concat(List.of(realLabels, fakeLabels), phase.constant(0)));
       Operand<TFloat32> logits = discriminator.forward(dPass, phase.concat(List.of(real, fake), phase.constant(0)));
       Operand<TFloat32> realLogits = phase.slice(logits, phase.constant(new int[] {0, 0}), phase.constant(new int[] {b, 1}));
       Operand<TFloat32> fakeLogits = phase.slice(logits, phase.constant(new int[] {b, 0}), phase.constant(new int[] {b, 1}));
@@ -205,7 +216,7 @@ final class StepAssembly {
           gradientsOf(updates));
     }
     NetworkLowering.Pass realPass = new NetworkLowering.Pass(phase, training, keys,
-        RandomStream.discriminatorRealDropout(j));
+        RandomStream.discriminatorRealDropout(j)).labeled(realLabels);
     Operand<TFloat32> realLogits = discriminator.forward(realPass, real);
     Operand<TFloat32> realLoss = loss.discriminatorReal(phase, realLogits);
     Operand<TFloat32> realPenalty = penalties.onRealBatch(phase, penaltySet, real, realLogits);
@@ -214,7 +225,7 @@ final class StepAssembly {
     Ops second = phase.withControlDependencies(List.of(realDone));
     // the real update moved the spectral norms' u: one move per discriminator update
     NetworkLowering.Pass fakePass = new NetworkLowering.Pass(second, training, keys,
-        RandomStream.discriminatorFakeDropout(j)).keepingSpectralNormState();
+        RandomStream.discriminatorFakeDropout(j)).keepingSpectralNormState().labeled(fakeLabels);
     Operand<TFloat32> fakeLogits = discriminator.forward(fakePass, fake);
     Operand<TFloat32> fakeLoss = loss.discriminatorFake(phase, fakeLogits);
     losses.add(loss.discriminator(phase, realLoss, fakeLoss));

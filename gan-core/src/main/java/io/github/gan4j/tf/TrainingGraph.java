@@ -24,6 +24,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
 /**
@@ -55,6 +56,11 @@ public final class TrainingGraph implements AutoCloseable {
   private final Variable<TInt64> stepCounter;
   private final Placeholder<TFloat32> realInput;
   private final Placeholder<TFloat32> sampleLatent;
+  /** A conditional GAN's labels: of the step (null otherwise), and of generated images. */
+  private final LabelLowering labels;
+  private final Placeholder<TInt32> sampleLabels;
+  private int[] realLabels;
+  private float[] logFrequencies;
   private final Operand<TFloat32> sampleImages;
   private final PenaltyLowering penalties;
   private final List<Operand<TFloat32>> learningRates;
@@ -124,9 +130,12 @@ public final class TrainingGraph implements AutoCloseable {
           org.tensorflow.ndarray.Shape.of(gan.imageShape().withBatch((long) k * replica.share(recipe.batchSize())))));
       this.latent = new LatentLowering(tf, recipe.sampler(), recipe.batchSize(), gan.latentDim(), k, replica);
 
+      this.labels = gan.conditioning().map(c -> new LabelLowering(tf, c.numClasses(), recipe.fakeLabels(),
+          recipe.batchSize(), k, replica)).orElse(null);
       this.penalties = new PenaltyLowering(recipe.penalties());
       StepAssembly steps = new StepAssembly(graph, tf, recipe, generator, discriminator, generatorOptimizer,
-          discriminatorOptimizer, new LossLowering(recipe.loss()), penalties, latent, stepCounter, realInput, ema);
+          discriminatorOptimizer, new LossLowering(recipe.loss()), penalties, latent, stepCounter, realInput, ema,
+          labels);
       List<Integer> sets = penalties.activeSets();
       try {
         for (int i = 0; i < sets.size(); i++) {
@@ -147,10 +156,12 @@ public final class TrainingGraph implements AutoCloseable {
 
       this.sampleLatent = tf.withName("sample_latent").placeholder(TFloat32.class,
           Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1, gan.latentDim())));
+      this.sampleLabels = labels == null ? null : tf.withName("sample_labels").placeholder(TInt32.class,
+          Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1)));
       this.sampleImagesRaw = tf.withName("sample_images").identity(
-          generator.forward(NetworkLowering.Pass.inference(tf), sampleLatent));
+          generator.forward(NetworkLowering.Pass.inference(tf).labeled(sampleLabels), sampleLatent));
       this.sampleImages = ema == null ? sampleImagesRaw : tf.withName("sample_images_ema").identity(
-          ema.average().forward(NetworkLowering.Pass.inference(tf), sampleLatent));
+          ema.average().forward(NetworkLowering.Pass.inference(tf).labeled(sampleLabels), sampleLatent));
       this.emaCopy = ema == null ? null : ema.copy(tf);
 
       Ops rates = tf.withSubScope("learning_rate");
@@ -259,10 +270,28 @@ public final class TrainingGraph implements AutoCloseable {
     return profile;
   }
 
+  /**
+   * For a conditional GAN: the arrays the step runs read, filled by the caller before each run:
+   * the real images' labels ({@code k * share}) and, when fakes follow the dataset's class
+   * frequencies, their logarithms ({@code numClasses}; else null).
+   */
+  public void labelInputs(int[] realLabels, float[] logFrequencies) {
+    this.realLabels = realLabels;
+    this.logFrequencies = logFrequencies;
+  }
+
   private List<GraphSession.Feed> feeds(float[] real, float[] noise) {
     List<GraphSession.Feed> feeds = new ArrayList<>();
     if (real != null) {
       feeds.add(new GraphSession.Feed(realInput, real));
+    }
+    if (labels != null) {
+      if (real != null) {
+        feeds.add(GraphSession.Feed.ints(labels.real(), realLabels));
+      }
+      if (labels.logFrequencies() != null) {
+        feeds.add(new GraphSession.Feed(labels.logFrequencies(), logFrequencies));
+      }
     }
     if (latent.fed() != null && noise != null) {
       feeds.add(new GraphSession.Feed(latent.fed(), noise));
@@ -275,9 +304,19 @@ public final class TrainingGraph implements AutoCloseable {
    * mode: from the moving average of G's weights when there is one, unless {@code raw}.
    */
   public float[] generate(float[] latents, int count, boolean raw) {
+    return generate(latents, null, count, raw);
+  }
+
+  /** As {@link #generate(float[], int, boolean)}, with one class label per image for a conditional GAN (else null). */
+  public float[] generate(float[] latents, int[] classes, int count, boolean raw) {
     checkOpen();
-    return session.compute(sampleLatent, latents,
-        org.tensorflow.ndarray.Shape.of(count, recipe.gan().latentDim()), raw ? sampleImagesRaw : sampleImages);
+    org.tensorflow.ndarray.Shape z = org.tensorflow.ndarray.Shape.of(count, recipe.gan().latentDim());
+    Operand<TFloat32> out = raw ? sampleImagesRaw : sampleImages;
+    if (sampleLabels == null) {
+      return session.compute(sampleLatent, latents, z, out);
+    }
+    return session.compute(List.of(new GraphSession.Feed(sampleLatent, latents),
+        GraphSession.Feed.ints(sampleLabels, classes)), List.of(z, org.tensorflow.ndarray.Shape.of(count)), out);
   }
 
   /** Whether the graph keeps a moving average of the generator's weights. */

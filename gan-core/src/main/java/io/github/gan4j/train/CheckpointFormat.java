@@ -72,6 +72,9 @@ final class CheckpointFormat {
       }
       p.setProperty("batch.size", String.valueOf(recipe.batchSize()));
       p.setProperty("seed", String.valueOf(recipe.seed()));
+      if (recipe.gan().numClasses() > 0) {
+        p.setProperty("fake.labels", recipe.fakeLabels().name());
+      }
       for (String network : NETWORKS) {
         Optimizer o = optimizer(recipe, network);
         p.setProperty("optimizer." + network, o.describe());
@@ -200,6 +203,10 @@ final class CheckpointFormat {
         "the batches differ from the original run's");
     differs(dir, "seed", p.getProperty("seed"), String.valueOf(recipe.seed()),
         "the data order and noise differ from the original run's");
+    if (recipe.gan().numClasses() > 0) {
+      differs(dir, "fake labels", p.getProperty("fake.labels"), recipe.fakeLabels().name(),
+          "the fakes' classes are drawn as this trainer says from now on");
+    }
     for (String network : NETWORKS) {
       Optimizer o = optimizer(recipe, network);
       String kind = p.getProperty("optimizer." + network + ".kind");

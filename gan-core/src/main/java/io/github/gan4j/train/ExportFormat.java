@@ -18,7 +18,7 @@ import java.util.Properties;
 /**
  * The one owner of gan4j's export manifest {@value #MANIFEST}, written next to the SavedModel
  * of {@link Trainer#exportGenerator} after everything else (so its presence marks a complete
- * export): format version, model fingerprint, latent size, image shape, the sampler (its
+ * export): format version, model fingerprint, latent size, image shape, the number of classes of a conditional GAN, the sampler (its
  * {@link Sampler#describe()}, kind and parameters) and the SHA-256 of every file of the
  * export. {@link TrainedGenerator#load} verifies it before TensorFlow reads anything.
  *
@@ -36,7 +36,8 @@ final class ExportFormat {
   private static final String SHA = "sha256.";
 
   /** What a verified manifest says. */
-  record Manifest(int latentDim, Shape imageShape, Optional<Sampler> sampler, String samplerDescription) {}
+  record Manifest(int latentDim, Shape imageShape, Optional<Sampler> sampler, String samplerDescription,
+      int numClasses) {}
 
   private ExportFormat() {}
 
@@ -48,6 +49,9 @@ final class ExportFormat {
     p.setProperty("generator.weights", weights);
     p.setProperty("model.fingerprint", recipe.gan().fingerprint());
     p.setProperty("latent.size", String.valueOf(recipe.gan().latentDim()));
+    if (recipe.gan().numClasses() > 0) {
+      p.setProperty("classes", String.valueOf(recipe.gan().numClasses()));
+    }
     Shape image = recipe.gan().imageShape();
     p.setProperty("image.shape", image.dim(0) + "," + image.dim(1) + "," + image.dim(2));
     Sampler sampler = recipe.sampler();
@@ -144,7 +148,8 @@ final class ExportFormat {
       int latent = Integer.parseInt(p.getProperty("latent.size"));
       String[] hwc = p.getProperty("image.shape").split(",");
       Shape image = Shape.of(Integer.parseInt(hwc[0]), Integer.parseInt(hwc[1]), Integer.parseInt(hwc[2]));
-      return new Manifest(latent, image, sampler(p), p.getProperty("sampler", "unknown"));
+      return new Manifest(latent, image, sampler(p), p.getProperty("sampler", "unknown"),
+          Integer.parseInt(p.getProperty("classes", "0")));
     } catch (RuntimeException e) {
       throw new ExportException(dir, "exported generator " + dir + " has an invalid " + MANIFEST + " (" + e
           + "); it is damaged, re-export it");

@@ -38,13 +38,29 @@ public final class ForwardPass {
    */
   public static Result run(Network network, Map<String, float[]> weights, float[] input, int batch,
       boolean training) {
+    return run(network, weights, input, null, batch, training);
+  }
+
+  /**
+   * As {@link #run(Network, Map, float[], int, boolean)} for a network of a conditional GAN:
+   * {@code input} holds {@link Network#dataInput()} values per example (the latent vector or the
+   * image, before the label joins it) and {@code labels} one class label per example.
+   *
+   * @throws IllegalArgumentException also if the network is conditional and {@code labels} does
+   *     not hold {@code batch} labels in [0, numClasses), or it is not and labels are given
+   */
+  public static Result run(Network network, Map<String, float[]> weights, float[] input, int[] labels, int batch,
+      boolean training) {
     Objects.requireNonNull(network, "network");
     Objects.requireNonNull(weights, "weights");
-    if (batch <= 0 || input.length != batch * network.input().size()) {
+    if (batch <= 0 || input.length != batch * network.dataInput().size()) {
       throw new IllegalArgumentException("got " + input.length + " input values for batch " + batch + " of "
-          + network.input() + "; expected " + batch + " * " + network.input().size());
+          + network.dataInput() + "; expected " + batch + " * " + network.dataInput().size());
     }
-    NetworkProbe.Output out = NetworkProbe.run(network, weights, input, batch, training);
+    if (labels != null || network.labels().isPresent()) {
+      ClassLabels.check(labels, batch, network.labels().map(l -> l.conditioning().numClasses()).orElse(0));
+    }
+    NetworkProbe.Output out = NetworkProbe.run(network, weights, input, labels, batch, training);
     return new Result(out.output(), out.variables());
   }
 }

@@ -14,11 +14,24 @@ import java.util.Objects;
 public final class Listeners {
   private Listeners() {}
 
+  /** Rows of a sample grid {@code side} wide: {@code side}, or one per class of a conditional GAN. */
+  static int gridRows(Trainer trainer, int side) {
+    return trainer.gan().numClasses() > 0 ? trainer.gan().numClasses() : side;
+  }
+
+  /** The samples of a grid {@code side} wide from fixed latents (seed 0), row by row. */
+  static float[] gridSamples(Trainer trainer, int side) {
+    int classes = trainer.gan().numClasses();
+    return classes > 0 ? trainer.generate(classes * side, 0L, ClassLabels.rows(classes, side))
+        : trainer.generate(side * side, 0L);
+  }
+
   /**
    * Every {@code every} steps, writes a 5x5 grid of samples from 25 fixed latent vectors
    * (the same ones all run long, so the grids show progress) to
    * {@code dir/step-NNNNNN.png}, each image scaled up to be easy to see. In a cluster, only the
-   * chief writes ({@link Trainer#isChief()}).
+   * chief writes ({@link Trainer#isChief()}). A conditional GAN's grid has one row of 5 per
+   * class instead (row {@code c} of class {@code c}).
    */
   public static TrainingListener sampleGrid(Path dir, int every) {
     return sampleGrid(dir, every, 5);
@@ -36,13 +49,16 @@ public final class Listeners {
     };
   }
 
-  /** Writes a {@code side x side} grid of samples from fixed latents (seed 0) to {@code file}. */
+  /**
+   * Writes a {@code side x side} grid of samples from fixed latents (seed 0) to {@code file};
+   * for a conditional GAN, {@code numClasses} rows of {@code side}, row {@code c} of class {@code c}.
+   */
   public static void writeGrid(Trainer trainer, Path file, int side) {
-    float[] images = trainer.generate(side * side, 0L);
+    float[] images = gridSamples(trainer, side);
     int h = trainer.gan().imageShape().dim(0);
     int scale = Math.max(1, 128 / h);
     try {
-      ImageGrid.writePng(images, trainer.gan().imageShape(), side, side, scale, file);
+      ImageGrid.writePng(images, trainer.gan().imageShape(), gridRows(trainer, side), side, scale, file);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write sample grid " + file, e);
     }

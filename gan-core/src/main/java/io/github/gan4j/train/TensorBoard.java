@@ -51,7 +51,7 @@ import org.tensorflow.proto.Event;
  *     {@code speed/steps_per_s}</td><td>the learning rate of each network's updates in that step
  *     (the optimizer's times {@link LearningRateSchedule#multiplier}); steps per second, the moving
  *     average of {@link Listeners#jsonLines}</td></tr>
- * <tr><td>{@code samples/image}</td><td>the 5x5 grid of {@link Listeners#sampleGrid}: the same fixed
+ * <tr><td>{@code samples/image}</td><td>the 5x5 grid of {@link Listeners#sampleGrid} (one row of 5 per class for a conditional GAN): the same fixed
  *     latents, each image scaled up to at least 64 pixels high (images of 1 or 3 channels)</td>
  *     <td>every {@link Options#imagesEvery()} steps</td></tr>
  * <tr><td>{@code weights/generator/dense/kernel}, ...</td><td>histogram of every variable of both
@@ -497,7 +497,8 @@ public final class TensorBoard implements AutoCloseable {
         return List.of();
       }
       int side = 5;
-      BufferedImage grid = ImageGrid.toImage(trainer.generate(side * side, 0L), shape, side, side,
+      BufferedImage grid = ImageGrid.toImage(Listeners.gridSamples(trainer, side), shape,
+          Listeners.gridRows(trainer, side), side,
           Math.max(1, 64 / shape.dim(0)));
       int w = grid.getWidth();
       int h = grid.getHeight();

@@ -9,6 +9,7 @@ import io.github.gan4j.recipe.ClusterSpec;
 import io.github.gan4j.recipe.DiffAugment;
 import io.github.gan4j.recipe.DiscriminatorUpdate;
 import io.github.gan4j.recipe.FakeBatches;
+import io.github.gan4j.recipe.FakeLabels;
 import io.github.gan4j.extension.CustomLoss;
 import io.github.gan4j.recipe.GanLoss;
 import io.github.gan4j.recipe.GeneratorEma;
@@ -74,6 +75,9 @@ public final class Trainer implements AutoCloseable {
   private final float[] realBuffer;
   private final float[] noiseBuffer;
   private final int[] indexBuffer;
+  /** A conditional GAN's real labels of the step ({@code k * share}) and log class frequencies, else null. */
+  private final int[] labelBuffer;
+  private final float[] logFrequencies;
   private final ClusterGuard cluster;
   /** The rows of every global batch this process computes: all of them, or its share in a cluster. */
   private final int share;
@@ -110,6 +114,10 @@ public final class Trainer implements AutoCloseable {
     this.noiseBuffer = graph.feedsNoise()
         ? new float[graph.fedNoiseStreams().size() * share * gan.latentDim()] : null;
     this.indexBuffer = new int[recipe.batchSize()];
+    this.labelBuffer = gan.conditioning().isPresent() ? new int[k * share] : null;
+    this.logFrequencies = gan.conditioning().isPresent() && recipe.fakeLabels() == FakeLabels.DATASET_FREQUENCIES
+        ? new float[gan.numClasses()] : null;
+    graph.labelInputs(labelBuffer, logFrequencies);
   }
 
   /** Starts configuring a trainer for {@code gan}. */
@@ -426,6 +434,38 @@ public final class Trainer implements AutoCloseable {
           + " but the model expects " + gan.imageShape()
           + "; declare GanBuilder.forImages with the dataset's shape or convert the images");
     }
+    if (labelBuffer != null) {
+      checkLabels(dataset);
+    }
+  }
+
+  /**
+   * A conditional GAN's dataset: labelled, every label in [0, numClasses) (all read once, here);
+   * counts the classes when fakes follow the dataset's class frequencies.
+   */
+  private void checkLabels(Dataset dataset) {
+    int classes = gan.numClasses();
+    if (!dataset.hasLabels()) {
+      throw new IllegalArgumentException("dataset " + dataset.name() + " has no labels, but the model is conditional"
+          + " on " + classes + " classes (GanBuilder.conditional); train it on a labelled dataset (Dataset.hasLabels()"
+          + " and label(i)), or build the GAN without conditional(...)");
+    }
+    long[] counts = new long[classes];
+    for (int i = 0; i < dataset.size(); i++) {
+      int label = dataset.label(i);
+      if (label < 0 || label >= classes) {
+        throw new IllegalArgumentException("dataset " + dataset.name() + ": image " + i + " has label " + label
+            + ", outside [0, " + classes + ") of the model's " + classes + " classes (GanBuilder.conditional("
+            + classes + ")); declare as many classes as the dataset has, or remove the image");
+      }
+      counts[label]++;
+    }
+    if (logFrequencies != null) {
+      for (int c = 0; c < classes; c++) {
+        // a class the dataset lacks is never drawn (log 0 = -inf)
+        logFrequencies[c] = (float) Math.log((double) counts[c] / dataset.size());
+      }
+    }
   }
 
   private BatchSchedule schedule(Dataset dataset) {
@@ -458,6 +498,9 @@ public final class Trainer implements AutoCloseable {
       s.indices(step * k + j, indexBuffer);
       for (int i = first; i < first + share; i++) {
         dataset.copyImage(indexBuffer[i], realBuffer, offset);
+        if (labelBuffer != null) {
+          labelBuffer[offset / imageSize] = dataset.label(indexBuffer[i]);
+        }
         if (checkAll || i == sampled) {
           checkPixels(dataset, indexBuffer[i], offset, imageSize);
         }
@@ -515,6 +558,8 @@ public final class Trainer implements AutoCloseable {
    * Generates images from the given latent vectors ({@code count * latentDim} values), with
    * the generator in inference mode (BatchNorm on its moving statistics), from the moving
    * average of its weights when the trainer keeps one ({@link Builder#generatorEma(float)}).
+   * A conditional GAN's images get the classes {@code 0, 1, ..., numClasses - 1, 0, 1, ...}
+   * in turn; {@link #generate(float[], int[])} chooses them.
    *
    * @return {@code count} images, NHWC floats, normally in [-1, 1]
    */
@@ -524,18 +569,44 @@ public final class Trainer implements AutoCloseable {
 
   /** As {@link #generate(float[])}, from the given weights of the generator. */
   public float[] generate(float[] latents, GeneratorWeights weights) {
+    int count = latentCount(latents);
+    return generate(latents, gan.numClasses() > 0 ? ClassLabels.cycle(count, gan.numClasses()) : null, weights);
+  }
+
+  /**
+   * Generates one image of class {@code labels[i]} from latent vector {@code i}: a conditional
+   * GAN's generation, as {@link #generate(float[])} otherwise.
+   *
+   * @throws IllegalArgumentException if the GAN is not conditional, or {@code labels} does not
+   *     hold one label in [0, numClasses) per latent vector
+   */
+  public float[] generate(float[] latents, int[] labels) {
+    return generate(latents, labels, GeneratorWeights.DEFAULT);
+  }
+
+  /** As {@link #generate(float[], int[])}, from the given weights of the generator. */
+  public float[] generate(float[] latents, int[] labels, GeneratorWeights weights) {
     Objects.requireNonNull(weights, "weights");
+    int count = latentCount(latents);
+    if (labels != null || gan.numClasses() > 0) {
+      ClassLabels.check(labels, count, gan.numClasses());
+    }
+    return graph.generate(latents, labels, count, weights == GeneratorWeights.RAW);
+  }
+
+  private int latentCount(float[] latents) {
     int latent = gan.latentDim();
     if (latents.length == 0 || latents.length % latent != 0) {
       throw new IllegalArgumentException("got " + latents.length + " latent values; expected a positive multiple of "
           + "latentDim " + latent);
     }
-    return graph.generate(latents, latents.length / latent, weights == GeneratorWeights.RAW);
+    return latents.length / latent;
   }
 
   /**
    * Generates {@code count} images from latent vectors drawn from the sampler with {@code seed},
-   * from the moving average of the generator's weights when the trainer keeps one.
+   * from the moving average of the generator's weights when the trainer keeps one. A
+   * conditional GAN's images get the classes in turn, as in {@link #generate(float[])}.
    */
   public float[] generate(int count, long seed) {
     return generate(count, seed, GeneratorWeights.DEFAULT);
@@ -543,12 +614,28 @@ public final class Trainer implements AutoCloseable {
 
   /** As {@link #generate(int, long)}, from the given weights of the generator. */
   public float[] generate(int count, long seed, GeneratorWeights weights) {
+    return generate(latents(count, seed), weights);
+  }
+
+  /**
+   * Generates {@code count} images of a conditional GAN, image {@code i} of class
+   * {@code labels[i]}, from latent vectors drawn from the sampler with {@code seed} (the same
+   * latents as {@link #generate(int, long)} with that seed).
+   *
+   * @throws IllegalArgumentException if the GAN is not conditional, or {@code labels} does not
+   *     hold {@code count} labels in [0, numClasses)
+   */
+  public float[] generate(int count, long seed, int[] labels) {
+    return generate(latents(count, seed), labels, GeneratorWeights.DEFAULT);
+  }
+
+  private float[] latents(int count, long seed) {
     if (count <= 0) {
       throw new IllegalArgumentException("count must be positive, was " + count);
     }
     float[] z = new float[count * gan.latentDim()];
     recipe.sampler().sample(seed, 0, z);
-    return generate(z, weights);
+    return z;
   }
 
   /**
@@ -626,7 +713,8 @@ public final class Trainer implements AutoCloseable {
   }
 
   /**
-   * Exports the generator alone as a TensorFlow SavedModel (latent in, images out) into the
+   * Exports the generator alone as a TensorFlow SavedModel (latent in, images out; a
+   * conditional GAN's also takes {@code labels}, int32, one per latent vector) into the
    * empty or missing directory {@code dir}; load it with {@link TrainedGenerator#load}. The
    * export carries a manifest, {@code gan4j-export.properties}, written last: format version,
    * latent size, image shape, this trainer's sampler (its description, and the parameters of
@@ -686,6 +774,7 @@ public final class Trainer implements AutoCloseable {
     private LearningRateSchedule discriminatorSchedule = LearningRateSchedule.constant();
     private LearningRateSchedule generatorSchedule = LearningRateSchedule.constant();
     private ClusterSpec cluster;
+    private FakeLabels fakeLabels = FakeLabels.UNIFORM;
 
     private Builder(Gan gan) {
       this.gan = gan;
@@ -889,11 +978,21 @@ public final class Trainer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How a conditional GAN's fakes are labelled (default {@link FakeLabels#UNIFORM});
+     * {@link FakeLabels#DATASET_FREQUENCIES} follows the training dataset's class balance.
+     * {@link #build()} refuses anything but the default for an unconditional GAN.
+     */
+    public Builder fakeLabels(FakeLabels fakeLabels) {
+      this.fakeLabels = Objects.requireNonNull(fakeLabels, "fake labels");
+      return this;
+    }
+
     /** The configuration so far as a plain value, without building anything native. */
     public TrainingRecipe recipe() {
       return new TrainingRecipe(gan, batchSize, seed, discriminatorOptimizer, generatorOptimizer, loss, penalties,
           discriminatorUpdate, fakeBatches, discriminatorSteps, sampler, intraOpThreads, interOpThreads, precision, xla,
-          discriminatorSchedule, generatorSchedule, Optional.ofNullable(generatorEma), augment);
+          discriminatorSchedule, generatorSchedule, Optional.ofNullable(generatorEma), augment, fakeLabels);
     }
 
     /**
@@ -902,10 +1001,21 @@ public final class Trainer implements AutoCloseable {
      * @throws IllegalArgumentException if gradient penalties are configured and the
      *     discriminator uses an op TensorFlow cannot differentiate twice (ReLU, tanh or sigmoid
      *     activations, BatchNorm); the message names the layers and the fix, or if the batch
-     *     size cannot be split evenly over the cluster's workers
+     *     size cannot be split evenly over the cluster's workers, or if a conditional GAN is
+     *     given WGAN-GP (its interpolated images have no single label), or an unconditional one
+     *     {@link FakeLabels} other than the default
      */
     public Trainer build() {
       TrainingRecipe recipe = recipe();
+      if (gan.conditioning().isPresent()
+          && penalties.stream().anyMatch(p -> p instanceof GradientPenalty.WganGp)) {
+        throw new IllegalArgumentException("WGAN-GP is not supported for a conditional GAN: its images interpolated"
+            + " between a real and a fake have no single class label; use GradientPenalty.r1(..) or r2(..) instead");
+      }
+      if (gan.conditioning().isEmpty() && fakeLabels != FakeLabels.UNIFORM) {
+        throw new IllegalArgumentException("fakeLabels(" + fakeLabels + ") needs a conditional GAN"
+            + " (GanBuilder.conditional(numClasses)); remove it, or make the GAN conditional");
+      }
       if (cluster != null) {
         cluster.shareOf(recipe.batchSize());   // fails before anything native is made
       }

@@ -1,5 +1,6 @@
 package io.github.gan4j.examples;
 
+import io.github.gan4j.Conditioning;
 import io.github.gan4j.Gan;
 import io.github.gan4j.data.Cifar10;
 import io.github.gan4j.data.Dataset;
@@ -60,9 +61,37 @@ final class DataSources {
    * @throws UsageException if the model cannot take the shape or the initializer
    */
   static Gan model(String model, Shape shape, Initializer init) {
+    return model(model, null, shape, init, null);
+  }
+
+  /**
+   * {@link #model(String, Shape, Initializer)} conditioned on the dataset's classes as
+   * {@code conditional} says ({@code --conditional}), or unconditioned for null.
+   *
+   * @throws UsageException for a conditional model of a folder, whose images have no labels, or
+   *     a conditioning the model cannot take
+   */
+  static Gan model(String model, Name dataset, Shape shape, Initializer init, OptionTypes.Conditional conditional) {
     if (!model.equals(SNGAN_RESNET)) {
-      return defaultModel(shape, init);
+      return defaultModel(dataset, shape, init, conditional);
     }
+    Gan resnet = snganResNet(shape, init);
+    if (conditional == null) {
+      return resnet;
+    }
+    if (dataset == Name.FOLDER) {
+      throw new UsageException("--conditional needs a labelled dataset (cifar10, fashion-mnist or mnist); the images"
+          + " of a folder have no class labels");
+    }
+    Conditioning c = conditional.conditioning(BUILT_IN_CLASSES);
+    if (c.generator() == Conditioning.GeneratorInput.CONDITIONAL_BATCH_NORM) {
+      throw new UsageException("--model " + SNGAN_RESNET + " keeps its BatchNorm inside residual blocks, which cannot be"
+          + " class-conditional yet; use --conditional embedding,projection (or embedding,maps)");
+    }
+    return ReferenceModels.conditioned(resnet, c);
+  }
+
+  private static Gan snganResNet(Shape shape, Initializer init) {
     if (shape.dim(0) % 8 != 0 || shape.dim(1) % 8 != 0) {
       throw new UsageException("--model " + SNGAN_RESNET + " needs height and width divisible by 8 (three up-sampling"
           + " blocks from h/8 x w/8), got " + shape.dim(0) + "x" + shape.dim(1) + "; for 28x28 images (mnist,"
@@ -82,11 +111,32 @@ final class DataSources {
 
   /** {@link #defaultModel(Shape)} with {@code init} for every kernel ({@code --init}). */
   static Gan defaultModel(Shape shape, Initializer init) {
+    return defaultModel(shape, init, null);
+  }
+
+  /** The classes of a labelled dataset: 10 for each built-in one; a folder has no labels. */
+  static final int BUILT_IN_CLASSES = 10;
+
+  /**
+   * {@link #defaultModel(Shape, Initializer)}, conditioned on the dataset's {@value #BUILT_IN_CLASSES}
+   * classes as {@code conditional} says ({@code --conditional}), or unconditioned for null.
+   *
+   * @throws UsageException for a conditional model of a folder, whose images have no labels
+   */
+  static Gan defaultModel(Name dataset, Shape shape, Initializer init, OptionTypes.Conditional conditional) {
+    if (conditional != null && dataset == Name.FOLDER) {
+      throw new UsageException("--conditional needs a labelled dataset (cifar10, fashion-mnist or mnist); the images"
+          + " of a folder have no class labels");
+    }
+    return defaultModel(shape, init, conditional == null ? null : conditional.conditioning(BUILT_IN_CLASSES));
+  }
+
+  private static Gan defaultModel(Shape shape, Initializer init, Conditioning conditioning) {
     if (shape.dim(0) % 4 != 0 || shape.dim(1) % 4 != 0) {
       throw new UsageException("the default model needs height and width divisible by 4 (two stride-2 upsamplings),"
           + " got " + shape.dim(0) + "x" + shape.dim(1) + "; choose another --image-size");
     }
-    return ReferenceModels.dcgan(shape.dim(0), shape.dim(1), shape.dim(2), init);
+    return ReferenceModels.dcgan(shape.dim(0), shape.dim(1), shape.dim(2), init, conditioning);
   }
 
   /** Loads the training images, printing what it does (and download progress) to {@code log}. */

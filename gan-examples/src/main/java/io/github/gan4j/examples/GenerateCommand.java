@@ -35,8 +35,14 @@ final class GenerateCommand implements Callable<Integer> {
       description = "seed of the latent vectors (default ${DEFAULT-VALUE})")
   long seed;
 
-  @Option(names = "--grid", description = "write one square grid image")
+  @Option(names = "--grid", description = {"write one square grid image (a conditional generator's:",
+      "one row per class, without --class)"})
   boolean grid;
+
+  @Option(names = "--class", paramLabel = "C", converter = OptionTypes.NonNegativeInt.class,
+      description = {"a conditional generator's class of every sample (default: the classes",
+          "in turn, 0, 1, ..., or one row each with --grid)"})
+  Integer label;
 
   @Mixin
   Main.HelpOption help;
@@ -63,7 +69,24 @@ final class GenerateCommand implements Callable<Integer> {
     }
     try (TrainedGenerator g = TrainedGenerator.load(generatorDir)) {
       Shape shape = g.imageShape();
-      float[] images = generateInChunks(g, count, seed);
+      int classes = g.numClasses();
+      if (label != null && classes == 0) {
+        throw new UsageException("--class needs a conditional generator; " + run + " was trained without"
+            + " --conditional");
+      }
+      if (label != null && label >= classes) {
+        throw new UsageException("option --class must be below the generator's " + classes + " classes, got " + label);
+      }
+      // a conditional grid without --class: one row per class, ceil(count / classes) wide
+      int perRow = classes > 0 && grid && label == null ? (count + classes - 1) / classes : 0;
+      int[] labels = null;
+      if (classes > 0) {
+        labels = new int[count];
+        for (int i = 0; i < count; i++) {
+          labels[i] = label != null ? label : perRow > 0 ? i / perRow : i % classes;
+        }
+      }
+      float[] images = generateInChunks(g, count, seed, labels);
       if (target.toAbsolutePath().getParent() != null) {
         Files.createDirectories(target.toAbsolutePath().getParent());
       }
@@ -72,10 +95,13 @@ final class GenerateCommand implements Callable<Integer> {
         out.println("wrote " + count + " samples " + shape + " to " + target);
       } else if (grid) {
         int side = (int) Math.ceil(Math.sqrt(count));
-        float[] padded = Arrays.copyOf(images, side * side * (int) shape.size());
+        int cols = perRow > 0 ? perRow : side;
+        int rows = perRow > 0 ? classes : side;
+        float[] padded = Arrays.copyOf(images, rows * cols * (int) shape.size());
         Arrays.fill(padded, images.length, padded.length, 1f);
-        ImageGrid.writePng(padded, shape, side, side, Math.max(1, 128 / shape.dim(0)), target);
-        out.println("wrote a " + side + "x" + side + " grid of " + count + " samples to " + target);
+        ImageGrid.writePng(padded, shape, rows, cols, Math.max(1, 128 / shape.dim(0)), target);
+        out.println("wrote a " + rows + "x" + cols + " grid of " + count + " samples" + (perRow > 0
+            ? ", one row per class," : "") + " to " + target);
       } else {
         Files.createDirectories(target);
         int size = (int) shape.size();
@@ -89,8 +115,8 @@ final class GenerateCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Generates in batches of at most 256 so memory stays bounded. */
-  private static float[] generateInChunks(TrainedGenerator g, int count, long seed) {
+  /** Generates in batches of at most 256 so memory stays bounded; {@code labels} for a conditional generator, else null. */
+  private static float[] generateInChunks(TrainedGenerator g, int count, long seed, int[] labels) {
     int size = (int) g.imageShape().size();
     float[] all = new float[Math.multiplyExact(count, size)];
     float[] z = new float[count * g.latentDim()];
@@ -101,7 +127,9 @@ final class GenerateCommand implements Callable<Integer> {
     sampler.sample(seed, 0, z);
     for (int from = 0; from < count; from += 256) {
       int n = Math.min(256, count - from);
-      float[] chunk = g.generate(Arrays.copyOfRange(z, from * g.latentDim(), (from + n) * g.latentDim()));
+      float[] latents = Arrays.copyOfRange(z, from * g.latentDim(), (from + n) * g.latentDim());
+      float[] chunk = labels == null ? g.generate(latents)
+          : g.generate(latents, Arrays.copyOfRange(labels, from, from + n));
       System.arraycopy(chunk, 0, all, from * size, chunk.length);
     }
     return all;

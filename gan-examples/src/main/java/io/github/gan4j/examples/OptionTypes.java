@@ -1,5 +1,6 @@
 package io.github.gan4j.examples;
 
+import io.github.gan4j.Conditioning;
 import io.github.gan4j.layers.Initializer;
 import io.github.gan4j.layers.Shape;
 import io.github.gan4j.recipe.DiffAugment;
@@ -276,6 +277,59 @@ final class OptionTypes {
       super(List.of(FakeBatches.INFERENCE_MODE, FakeBatches.TRAINING_MODE),
           f -> f == FakeBatches.TRAINING_MODE ? "training" : "inference");
     }
+  }
+
+  /**
+   * How {@code --conditional} feeds class labels: to the generator by a label embedding or
+   * conditional BatchNorm, to the discriminator by projection or label maps.
+   *
+   * @param generator how the generator takes the label
+   * @param discriminator how the discriminator takes the label
+   */
+  record Conditional(Conditioning.GeneratorInput generator, Conditioning.DiscriminatorInput discriminator) {
+    /** The default: a label embedding and a projection discriminator. */
+    static final Conditional DEFAULT = new Conditional(Conditioning.GeneratorInput.EMBEDDING_CONCAT,
+        Conditioning.DiscriminatorInput.PROJECTION);
+
+    /** These ways for {@code numClasses} classes. */
+    Conditioning conditioning(int numClasses) {
+      return Conditioning.of(numClasses).generator(generator).discriminator(discriminator);
+    }
+  }
+
+  /**
+   * {@code --conditional}'s value: up to two of {@code embedding} or {@code cbn} (the
+   * generator's way) and {@code projection} or {@code maps} (the discriminator's), comma
+   * separated; a missing one takes its default ({@code embedding}, {@code projection}).
+   */
+  static final class Conditionals implements ITypeConverter<Conditional> {
+    @Override
+    public Conditional convert(String value) {
+      Conditioning.GeneratorInput g = null;
+      Conditioning.DiscriminatorInput d = null;
+      for (String part : value.split(",", -1)) {
+        switch (part.trim().toLowerCase(Locale.ROOT)) {
+          case "embedding" -> g = g == null ? Conditioning.GeneratorInput.EMBEDDING_CONCAT : fail(value);
+          case "cbn" -> g = g == null ? Conditioning.GeneratorInput.CONDITIONAL_BATCH_NORM : fail(value);
+          case "projection" -> d = d == null ? Conditioning.DiscriminatorInput.PROJECTION : fail(value);
+          case "maps" -> d = d == null ? Conditioning.DiscriminatorInput.LABEL_MAPS : fail(value);
+          default -> fail(value);
+        }
+      }
+      return new Conditional(g != null ? g : Conditional.DEFAULT.generator(),
+          d != null ? d : Conditional.DEFAULT.discriminator());
+    }
+
+    private static <T> T fail(String value) {
+      throw new TypeConversionException("must be the generator's way (embedding or cbn) and/or the discriminator's"
+          + " (projection or maps), comma separated, e.g. embedding,projection or cbn,maps; got '" + value + "'");
+    }
+  }
+
+  /** {@code --conditional}'s syntax for {@code c}: what {@link Conditionals} parses back. */
+  static String conditional(Conditional c) {
+    return (c.generator() == Conditioning.GeneratorInput.EMBEDDING_CONCAT ? "embedding" : "cbn") + ","
+        + (c.discriminator() == Conditioning.DiscriminatorInput.PROJECTION ? "projection" : "maps");
   }
 
   /** {@code --spectral-norm}: none, discriminator, generator or both. */

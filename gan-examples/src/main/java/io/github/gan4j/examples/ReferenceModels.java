@@ -19,6 +19,7 @@ import static io.github.gan4j.layers.Layers.spectralNorm;
 import static io.github.gan4j.layers.Layers.tanh;
 import static io.github.gan4j.layers.Padding.SAME;
 
+import io.github.gan4j.Conditioning;
 import io.github.gan4j.Gan;
 import io.github.gan4j.GanBuilder;
 import io.github.gan4j.Network;
@@ -67,9 +68,17 @@ public final class ReferenceModels {
 
   /** {@link #dcgan(int, int, int)} with {@code init} for every kernel (e.g. the DCGAN paper's normal(0, 0.02)). */
   public static Gan dcgan(int height, int width, int channels, Initializer init) {
+    return dcgan(height, width, channels, init, null);
+  }
+
+  /**
+   * {@link #dcgan(int, int, int, Initializer)} conditioned on class labels as {@code conditioning}
+   * says, or unconditioned for null.
+   */
+  public static Gan dcgan(int height, int width, int channels, Initializer init, Conditioning conditioning) {
     int h0 = height / 4;
     int w0 = width / 4;
-    return GanBuilder.forImages(height, width, channels)
+    GanBuilder builder = GanBuilder.forImages(height, width, channels)
         .latentDim(100)
         .generator(
             dense(h0 * w0 * 256).activation(RELU).kernelInitializer(init), reshape(h0, w0, 256),
@@ -83,8 +92,8 @@ public final class ReferenceModels {
             conv2d(64, 3).strides(2).padding(SAME).kernelInitializer(init), leakyRelu(0.2f),
             conv2d(128, 3).strides(2).padding(SAME).kernelInitializer(init), leakyRelu(0.2f),
             conv2d(256, 3).strides(2).padding(SAME).kernelInitializer(init), leakyRelu(0.2f),
-            flatten(), dense(1).kernelInitializer(init))
-        .build();
+            flatten(), dense(1).kernelInitializer(init));
+    return conditioning == null ? builder.build() : builder.conditional(conditioning).build();
   }
 
   /**
@@ -176,10 +185,29 @@ public final class ReferenceModels {
    * {@code train --spectral-norm discriminator|generator|both}.
    */
   public static Gan withSpectralNorm(Gan gan, boolean generator, boolean discriminator) {
-    return GanBuilder.forImages(gan.imageShape().dim(0), gan.imageShape().dim(1), gan.imageShape().dim(2))
+    GanBuilder builder = GanBuilder.forImages(gan.imageShape().dim(0), gan.imageShape().dim(1),
+            gan.imageShape().dim(2))
         .latentDim(gan.latentDim())
         .generator(layers(gan.generator(), generator))
-        .discriminator(layers(gan.discriminator(), discriminator))
+        .discriminator(layers(gan.discriminator(), discriminator));
+    return gan.conditioning().map(c -> builder.conditional(c).build()).orElseGet(builder::build);
+  }
+
+  /**
+   * {@code gan} conditioned on class labels as {@code conditioning} says (the same layers; the
+   * label paths are added by {@link GanBuilder#conditional(Conditioning)}), e.g. a conditional
+   * {@link #snganResNet} with a label embedding into G and a projection discriminator.
+   *
+   * @throws io.github.gan4j.GanConfigurationException if the networks cannot take the labels
+   *     that way (a projection discriminator that does not end with dense(1); conditional
+   *     BatchNorm in a generator whose BatchNorm sits inside residual blocks)
+   */
+  public static Gan conditioned(Gan gan, Conditioning conditioning) {
+    return GanBuilder.forImages(gan.imageShape().dim(0), gan.imageShape().dim(1), gan.imageShape().dim(2))
+        .latentDim(gan.latentDim())
+        .generator(layers(gan.generator(), false))
+        .discriminator(layers(gan.discriminator(), false))
+        .conditional(conditioning)
         .build();
   }
 

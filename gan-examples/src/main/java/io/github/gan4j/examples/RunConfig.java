@@ -37,13 +37,15 @@ import picocli.CommandLine.ParameterException;
  * @param ema the generator's moving average, or null for none
  * @param spectralNorm the networks of the reference model with spectral normalization
  * @param augment DiffAugment of D's inputs in training ({@link DiffAugment#none()} for none)
+ * @param conditional how a conditional GAN takes the dataset's labels ({@code --conditional}), or
+ *     null for an unconditional GAN
  */
 record RunConfig(DataSources.Name dataset, Shape imageShape, String model, int batchSize, long seed, float dLr,
     float gLr, float beta1, float beta2, GanLoss loss, float labelSmoothing, Float gp, Float r1, Float r2,
     int penaltyEvery, LearningRateSchedule lrSchedule, Initializer init, Float clipWeights, DiscriminatorUpdate dUpdate,
     int dSteps,
     FakeBatches fakeBatches, int threads, Precision precision, GeneratorEma ema, SpectralNormTarget spectralNorm,
-    DiffAugment augment) {
+    DiffAugment augment, OptionTypes.Conditional conditional) {
   /**
    * The key of the precision a run's trainer actually ran in ({@code fp32} or {@code bf16}),
    * which can differ from {@code precision} on a CPU without bfloat16 instructions; written
@@ -89,6 +91,9 @@ record RunConfig(DataSources.Name dataset, Shape imageShape, String model, int b
     v.put("spectral-norm", new OptionTypes.SpectralNorms().name(spectralNorm));
     if (augment.isOn()) {
       v.put("augment", augment.id());
+    }
+    if (conditional != null) {
+      v.put("conditional", OptionTypes.conditional(conditional));
     }
     return v;
   }
@@ -138,12 +143,12 @@ record RunConfig(DataSources.Name dataset, Shape imageShape, String model, int b
   RunConfig withLearningRates(float d, float g) {
     return new RunConfig(dataset, imageShape, model, batchSize, seed, d, g, beta1, beta2, loss, labelSmoothing, gp, r1,
         r2, penaltyEvery, lrSchedule, init, clipWeights, dUpdate, dSteps, fakeBatches, threads, precision, ema,
-        spectralNorm, augment);
+        spectralNorm, augment, conditional);
   }
 
   /** The model this run trains, for its image shape. */
   Gan gan() {
-    return DataSources.model(model, imageShape, init);
+    return DataSources.model(model, dataset, imageShape, init, conditional);
   }
 
   /** A trainer builder for {@code gan} configured as this says. */

@@ -147,6 +147,12 @@ final class RunOptions {
           "cutout, comma-separated (e.g. color,translation,cutout), or none (default)"})
   DiffAugment augment;
 
+  @Option(names = "--conditional", paramLabel = "WAYS", arity = "0..1", fallbackValue = "embedding,projection",
+      converter = OptionTypes.Conditionals.class,
+      description = {"a conditional GAN on the dataset's class labels; WAYS: embedding (default)",
+          "or cbn for G, projection (default) or maps for D, e.g. cbn,maps"})
+  OptionTypes.Conditional conditional;
+
   /**
    * The run's configuration: {@code --d-lr} and {@code --g-lr} default to {@code --lr}, a
    * folder's image size to {@value #DEFAULT_IMAGE_SIZE}.
@@ -172,10 +178,11 @@ final class RunOptions {
     Shape shape = DataSources.shapeOf(dataset,
         imageSize != null ? imageSize : new OptionTypes.ImageSize().convert(DEFAULT_IMAGE_SIZE));
     if (model.equals(DataSources.SNGAN_RESNET)) {
-      DataSources.model(model, shape, init);   // refuses a size or --init it cannot take, before any work
+      // refuses a size, --init or --conditional it cannot take, before any work
+      DataSources.model(model, dataset, shape, init, conditional);
     }
     return new RunConfig(dataset, shape, model, batchSize, seed, dLr != null ? dLr : lr, gLr != null ? gLr : lr,
         beta1, beta2, loss, labelSmoothing, gp, r1, r2, penaltyEvery, lrSchedule, init, clipWeights, dUpdate, dSteps,
-        fakeBatches, threads, precision, ema, spectralNorm, augment);
+        fakeBatches, threads, precision, ema, spectralNorm, augment, conditional);
   }
 }

@@ -3,6 +3,8 @@ package io.github.gan4j.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.gan4j.Conditioning;
+import io.github.gan4j.Gan;
 import io.github.gan4j.layers.Initializer;
 import io.github.gan4j.layers.Shape;
 import io.github.gan4j.recipe.DiffAugment;
@@ -63,7 +65,7 @@ class CommandLineSpecTest {
       "--penalty-every", "4", "--lr-schedule", "cosine:600:0.1,warmup:20", "--init", "normal:0.02",
       "--clip-weights", "0.01", "--d-update", "combined", "--d-steps", "5", "--fake-batches", "training",
       "--threads", "2", "--precision", "bf16", "--ema", "0.999:100", "--spectral-norm", "both",
-      "--augment", "color,translation,cutout");
+      "--augment", "color,translation,cutout", "--conditional", "cbn,maps");
 
   static RunConfig parse(List<String> args) {
     RunOptions options = new RunOptions();
@@ -95,6 +97,7 @@ class CommandLineSpecTest {
       "bench --model lsun            | option --model must be one of cifar10, mnist, sngan-resnet, got 'lsun'",
       "train --model lsun            | option --model must be one of dcgan, sngan-resnet, got 'lsun'",
       "summary --model sngan-resnet --dataset mnist | --model sngan-resnet needs height and width divisible by 8",
+      "train --model sngan-resnet --dataset cifar10 --conditional cbn,projection | --model sngan-resnet keeps its BatchNorm inside residual blocks, which cannot be class-conditional yet; use --conditional embedding,projection",
       "generate --count 0 --run r --out o | option --count must be positive, got 0",
       "generate                      | options --run, --out are required",
       "summary --image-size 8x8x2    | option --image-size needs HEIGHTxWIDTHxCHANNELS",
@@ -216,7 +219,8 @@ class CommandLineSpecTest {
         3e-4f, 0.5f, 0.9f, GanLoss.minimax(), 0.1f, 10f, 0.5f, 2f, 4, LearningRateSchedule.cosine(600, 0.1f).withWarmup(20),
         Initializer.normal(0.02f), 0.01f, DiscriminatorUpdate.COMBINED_BATCH, 5, FakeBatches.TRAINING_MODE, 2,
         Precision.MIXED_BFLOAT16, new GeneratorEma(0.999f, 100), SpectralNormTarget.BOTH,
-        DiffAugment.parse("color,translation,cutout")));
+        DiffAugment.parse("color,translation,cutout"), new OptionTypes.Conditional(
+            Conditioning.GeneratorInput.CONDITIONAL_BATCH_NORM, Conditioning.DiscriminatorInput.LABEL_MAPS)));
     Set<String> recorded = given.values().keySet();
     for (OptionSpec option : model.getCommandSpec().options()) {
       if (!option.longestName().equals("--lr")) {
@@ -233,13 +237,13 @@ class CommandLineSpecTest {
     assertThat(dir.resolve(RunDirectory.CONFIG)).content().contains("dataset=folder", "image-size=64x48x1", "seed=-3",
         "d-lr=0.002", "g-lr=3.0E-4", "loss=minimax", "gp=10.0", "lr-schedule=cosine\\:600\\:0.1,warmup\\:20",
         "init=normal\\:0.02", "d-update=combined", "fake-batches=training", "precision=bf16", "ema=0.999\\:100",
-        "spectral-norm=both", "augment=color,translation,cutout");
+        "spectral-norm=both", "augment=color,translation,cutout", "conditional=cbn,maps");
 
     RunConfig defaults = parse(List.of("--lr", "2e-4"));
     assertThat(defaults.dLr()).isEqualTo(2e-4f);
     assertThat(defaults.gLr()).isEqualTo(2e-4f);
     assertThat(defaults.values()).doesNotContainKeys("image-size", "gp", "r1", "r2", "clip-weights", "ema",
-        "augment");
+        "augment", "conditional");
     assertThat(defaults.spectralNorm()).isEqualTo(SpectralNormTarget.NONE);
     assertThat(defaults.augment()).isEqualTo(DiffAugment.none());
     // a run recorded before --spectral-norm existed had none
@@ -247,6 +251,42 @@ class CommandLineSpecTest {
     old.remove("spectral-norm");
     assertThat(RunConfig.read(old, dir).spectralNorm()).isEqualTo(SpectralNormTarget.NONE);
     assertThat(RunConfig.read(defaults.toProperties(), dir)).isEqualTo(defaults);
+  }
+
+  @Test
+  void snganResNet_takesLabelsByEmbeddingAndProjection_withItsSpectralNormKept() {
+    Gan gan = DataSources.model(DataSources.SNGAN_RESNET, DataSources.Name.CIFAR10, Shape.of(32, 32, 3),
+        Initializer.glorotUniform(), OptionTypes.Conditional.DEFAULT);
+    assertThat(gan.numClasses()).isEqualTo(10);
+    assertThat(gan.generator().labels().orElseThrow().name()).isEqualTo("label_embedding");
+    assertThat(gan.discriminator().labels().orElseThrow().name()).isEqualTo("label_projection");
+    Gan plain = ReferenceModels.snganResNet(32, 32, 3);
+    assertThat(gan.discriminator().layers()).extracting(l -> l.layer())
+        .isEqualTo(plain.discriminator().layers().stream().map(l -> l.layer()).toList());
+    // --spectral-norm rebuilds the model: the labels stay
+    assertThat(ReferenceModels.withSpectralNorm(gan, true, true).conditioning()).isEqualTo(gan.conditioning());
+  }
+
+  @Test
+  void conditional_takesTheWaysOfBothNetworks_withDefaults_andRefusesOthersNamingTheOption() {
+    OptionTypes.Conditional embeddingProjection = OptionTypes.Conditional.DEFAULT;
+    assertThat(parse(List.of("--conditional")).conditional()).isEqualTo(embeddingProjection);
+    assertThat(parse(List.of("--conditional", "--seed", "1")).conditional()).isEqualTo(embeddingProjection);
+    assertThat(parse(List.of("--conditional=maps")).conditional()).isEqualTo(new OptionTypes.Conditional(
+        Conditioning.GeneratorInput.EMBEDDING_CONCAT, Conditioning.DiscriminatorInput.LABEL_MAPS));
+    assertThat(parse(List.of("--conditional", "projection,cbn")).conditional()).isEqualTo(new OptionTypes.Conditional(
+        Conditioning.GeneratorInput.CONDITIONAL_BATCH_NORM, Conditioning.DiscriminatorInput.PROJECTION));
+    assertThat(parse(List.of()).conditional()).isNull();
+    assertThat(OptionTypes.conditional(embeddingProjection)).isEqualTo("embedding,projection");
+    for (String bad : List.of("x", "embedding,cbn", "maps,maps", "embedding,")) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> parse(List.of("--conditional=" + bad)))
+          .hasMessageContaining("--conditional").hasMessageContaining("embedding or cbn").hasMessageContaining(bad);
+    }
+    assertThat(DataSources.defaultModel(DataSources.Name.FASHION_MNIST, Shape.of(28, 28, 1), Initializer.glorotUniform(),
+        embeddingProjection).numClasses()).isEqualTo(10);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> DataSources.defaultModel(DataSources.Name.FOLDER,
+        Shape.of(28, 28, 1), Initializer.glorotUniform(), embeddingProjection)).isInstanceOf(UsageException.class)
+        .hasMessageContaining("--conditional needs a labelled dataset");
   }
 
   @Test

@@ -7,6 +7,7 @@ import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import io.github.gan4j.train.Checkpoints;
 import io.github.gan4j.train.EventFiles;
+import io.github.gan4j.train.TrainedGenerator;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -251,6 +252,48 @@ class CommandLineTest {
     Outcome again = run(train(runDir, 6));
     assertThat(again.status()).isEqualTo(2);
     assertThat(again.err()).contains("already holds a run; add --resume");
+  }
+
+  @Test
+  void conditional_isRecordedAndKeptOnResume_gridsHaveARowPerClass_andGenerateTakesAClass(@TempDir Path dir)
+      throws IOException {
+    Path whole = dir.resolve("whole");
+    Path split = dir.resolve("split");
+    Outcome first = run(train(whole, 6, "--conditional"));
+    assertThat(first.status()).as(first.err()).isZero();
+    assertThat(whole.resolve("config.properties")).content().contains("conditional=embedding,projection");
+    var grid = ImageIO.read(whole.resolve("samples/step-000006.png").toFile());
+    assertThat(grid.getWidth()).isEqualTo(5 * 112 + 6 * 4);
+    assertThat(grid.getHeight()).as("one row per class").isEqualTo(10 * 112 + 11 * 4);
+    // resumed without repeating --conditional: config.properties keeps it
+    assertThat(run(train(split, 3, "--conditional")).status()).isZero();
+    Outcome resumed = run(train(split, 6, "--resume"));
+    assertThat(resumed.status()).as(resumed.err()).isZero();
+    assertSameSamples(whole, split, dir);
+    Outcome changed = run(train(split, 9, "--resume", "--conditional=cbn"));
+    assertThat(changed.status()).isEqualTo(2);
+    assertThat(changed.err()).contains("--conditional");
+
+    Path npy = dir.resolve("c.npy");
+    Outcome one = run("generate", "--run", whole.toString(), "--count", "4", "--class", "3", "--out", npy.toString());
+    assertThat(one.status()).as(one.err()).isZero();
+    try (TrainedGenerator g = TrainedGenerator.load(whole.resolve("generator"))) {
+      assertThat(g.numClasses()).isEqualTo(10);
+      assertThat(readNpy(npy, "(4, 28, 28, 1)")).containsExactly(g.generate(4, 0L, new int[] {3, 3, 3, 3}));
+    }
+    Outcome tooHigh = run("generate", "--run", whole.toString(), "--class", "10", "--out", npy.toString());
+    assertThat(tooHigh.status()).isEqualTo(2);
+    assertThat(tooHigh.err()).contains("--class must be below the generator's 10 classes, got 10");
+    Path png = dir.resolve("grid.png");
+    assertThat(run("generate", "--run", whole.toString(), "--count", "20", "--grid", "--out", png.toString())
+        .status()).isZero();
+    var rows = ImageIO.read(png.toFile());
+    assertThat(rows.getHeight()).isEqualTo(10 * 112 + 11 * 4);
+    assertThat(rows.getWidth()).isEqualTo(2 * 112 + 3 * 4);
+    Outcome folder = run("train", "--dataset", "folder", "--data-dir", dir.toString(), "--conditional", "--out",
+        dir.resolve("f").toString());
+    assertThat(folder.status()).isEqualTo(2);
+    assertThat(folder.err()).contains("--conditional needs a labelled dataset");
   }
 
   @Test

@@ -56,6 +56,14 @@ class ReadmeTest {
   }
 
   @Test
+  void readmeConditionalGans_isTheCompiledExample() throws IOException {
+    String file = "gan-examples/src/main/java/io/github/gan4j/examples/ConditionalGans.java";
+    assertReadmeShows(file, "CONDITIONAL MODEL", 4);
+    assertReadmeShows(file, "CONDITIONAL TRAINING", 4);
+    assertReadmeShows(file, "CONDITIONING", 8);
+  }
+
+  @Test
   void readmeSpectralNormalization_isTheCompiledExample() throws IOException {
     assertReadmeShows("gan-examples/src/main/java/io/github/gan4j/examples/TrainingOptions.java", "SPECTRAL NORM", 4);
     // and it is what it says: one non-trainable u per normalized layer, of its kernel's last dimension

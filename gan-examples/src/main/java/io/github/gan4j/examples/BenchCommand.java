@@ -4,6 +4,7 @@ import io.github.gan4j.Gan;
 import io.github.gan4j.data.Dataset;
 import io.github.gan4j.data.Datasets;
 import io.github.gan4j.recipe.DiffAugment;
+import io.github.gan4j.recipe.GeneratorEma;
 import io.github.gan4j.recipe.DiscriminatorUpdate;
 import io.github.gan4j.recipe.FakeBatches;
 import io.github.gan4j.recipe.Precision;
@@ -94,6 +95,10 @@ final class BenchCommand implements Callable<Integer> {
       description = "DiffAugment of D's inputs, e.g. color,translation,cutout (default ${DEFAULT-VALUE})")
   DiffAugment augment;
 
+  @Option(names = "--ema", paramLabel = "DECAY[:START]", converter = OptionTypes.Ema.class,
+      description = "a moving average of G's weights, updated every step (e.g. 0.999; default none)")
+  GeneratorEma ema;
+
   @Option(names = "--threads", paramLabel = "N", defaultValue = "0", converter = OptionTypes.NonNegativeInt.class,
       description = "TensorFlow intra-op threads (default ${DEFAULT-VALUE}: TensorFlow's choice)")
   int threads;
@@ -135,6 +140,9 @@ final class BenchCommand implements Callable<Integer> {
         .fakeBatches(fakeBatches)
         .augment(augment)
         .threads(threads, interThreads);
+    if (ema != null) {
+      builder.generatorEma(ema.decay(), ema.startStep());
+    }
     CpuKernels cpu = CpuKernels.current();
     out.printf(Locale.ROOT, "cpu: %s, %d cores; features %s; oneDNN kernels %s (%s)%n", cpu.cpuModel(),
         Runtime.getRuntime().availableProcessors(), cpu.cpuFeatures(), cpu.oneDnn(), cpu.reason());
@@ -206,6 +214,7 @@ final class BenchCommand implements Callable<Integer> {
     fields.add(String.format(Locale.ROOT, "\"spectral_norm\":\"%s\"",
         new OptionTypes.SpectralNorms().name(spectralNorm)));
     fields.add(String.format(Locale.ROOT, "\"augment\":\"%s\"", augment.id()));
+    fields.add(ema == null ? "\"ema\":null" : String.format(Locale.ROOT, "\"ema\":\"%s\"", OptionTypes.ema(ema)));
     fields.add(String.format(Locale.ROOT, "\"xla\":%s", xla));
     fields.add(String.format(Locale.ROOT, "\"steps_per_s\":%.3f", median));
     fields.add(String.format(Locale.ROOT, "\"steps_per_s_repeats\":%s", Arrays.toString(round(rates))));

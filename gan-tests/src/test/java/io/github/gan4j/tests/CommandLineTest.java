@@ -350,9 +350,10 @@ class CommandLineTest {
             .resolve("step-000006.png")));
 
     Outcome bench = run("bench", "--model", "mnist", "--batch-size", "4", "--warmup", "0", "--steps", "1",
-        "--repeats", "1", "--no-inference", "--peak-size", "64", "--augment", "color,translation,cutout");
+        "--repeats", "1", "--no-inference", "--peak-size", "64", "--augment", "color,translation,cutout", "--ema",
+        "0.999");
     assertThat(bench.status()).as(bench.err()).isZero();
-    assertThat(bench.out()).contains("\"augment\":\"color,translation,cutout\"");
+    assertThat(bench.out()).contains("\"augment\":\"color,translation,cutout\"", "\"ema\":\"0.999");
   }
 
   @Test

@@ -129,6 +129,41 @@ class DistributedTrainingTest {
     assertThat(worst).as("largest difference, at %s", where).isLessThan(RESNET_WEIGHT_TOLERANCE);
   }
 
+  /**
+   * A conditional GAN's fake labels are drawn for the global batch and each worker takes its rows
+   * (as the latent noise); the real labels come with the worker's rows of the batch; conditional
+   * BatchNorm's statistics are synchronized like plain BatchNorm's.
+   */
+  @Test
+  void conditional_twoWorkersFollowOneProcess_labelsSharedLikeTheNoise() throws Exception {
+    int steps = 5;
+    Gan gan = ConditionalGanTest.tiny(DistributedWorker.CONDITIONED);
+    List<float[]> losses = new ArrayList<>();
+    Map<String, float[]> vars;
+    try (Trainer t = Trainer.of(gan).batchSize(32).seed(11).threads(1, 1).build()) {
+      t.fit(DistributedWorker.labelled(), Steps.of(steps),
+          (tr, m) -> losses.add(new float[] {m.dLoss(), m.gLoss(), m.dReal(), m.dFake()}));
+      vars = t.variables();
+    }
+    List<DistributedWorker.Result> two = cluster("cond", 2, 32, steps, List.of("--model", "cond"));
+    assertThat(two.get(1).sameBits(two.get(0))).as("replica 1 holds replica 0's weights, bit for bit").isTrue();
+    assertThat(two.get(0).variables()).containsKeys("discriminator/label_projection/embeddings",
+        "generator/batch_normalization/class_gamma");
+    vars.forEach((name, expected) -> {
+      float[] actual = two.get(0).variables().get(name);
+      for (int i = 0; i < expected.length; i++) {
+        assertThat((double) actual[i]).as("%s[%d] after %d steps", name, i, steps)
+            .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(WEIGHT_TOLERANCE));
+      }
+    });
+    for (int s = 0; s < steps; s++) {
+      for (int j = 0; j < 4; j++) {
+        assertThat((double) two.get(0).losses().get(s)[j]).as("step %d, metric %d", s + 1, j)
+            .isCloseTo(losses.get(s)[j], org.assertj.core.data.Offset.offset(LOSS_TOLERANCE));
+      }
+    }
+  }
+
   @Test
   void withSpectralNorm_replicasHoldTheSameU_andFollowOneProcess() throws Exception {
     // u is computed from weights that are identical on every replica, so it needs no collective

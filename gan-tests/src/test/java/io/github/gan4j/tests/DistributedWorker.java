@@ -1,6 +1,7 @@
 package io.github.gan4j.tests;
 
 import io.github.gan4j.Gan;
+import io.github.gan4j.data.Dataset;
 import io.github.gan4j.recipe.ClusterSpec;
 import io.github.gan4j.train.Checkpoints;
 import io.github.gan4j.train.ClusterException;
@@ -31,7 +32,7 @@ import java.util.TreeMap;
  *
  * <pre>
  * --batch 32 --steps 20 --out result.bin [--workers a:1,b:2 --task 0] [--timeout-ms 5000] [--startup-ms 30000]
- *   [--checkpoints dir --every 5] [--resume] [--model sn] [--augment color,translation,cutout]
+ *   [--checkpoints dir --every 5] [--resume] [--model sn|resnet|cond] [--augment color,translation,cutout]
  * </pre>
  * {@code --model sn} trains {@link SpectralNormTest#tinySn()} instead.
  * Without {@code --workers}, the cluster of {@code TF_CONFIG} if set ({@code {task}} in
@@ -51,7 +52,9 @@ public final class DistributedWorker {
       }
     }
     Gan gan = "sn".equals(a.get("model")) ? SpectralNormTest.tinySn()
-        : "resnet".equals(a.get("model")) ? Fixtures.tinyResNet() : Fixtures.tiny();
+        : "resnet".equals(a.get("model")) ? Fixtures.tinyResNet()
+        : "cond".equals(a.get("model")) ? ConditionalGanTest.tiny(CONDITIONED) : Fixtures.tiny();
+    Dataset data = "cond".equals(a.get("model")) ? labelled() : Fixtures.squares();
     Trainer.Builder builder = Trainer.of(gan).batchSize(Integer.parseInt(a.get("batch"))).seed(11)
         .threads(1, 1);
     if (a.containsKey("augment")) {
@@ -89,7 +92,7 @@ public final class DistributedWorker {
       }
       FitResult result;
       try {
-        result = trainer.fit(Fixtures.squares(), Steps.until(steps), listeners.toArray(new TrainingListener[0]));
+        result = trainer.fit(data, Steps.until(steps), listeners.toArray(new TrainingListener[0]));
       } catch (ClusterException e) {
         System.out.println("ClusterException: " + e.getMessage().replace('\n', ' '));
         System.out.flush();
@@ -100,6 +103,14 @@ public final class DistributedWorker {
       write(Path.of(a.get("out")), trainer.variables(), losses);
     }
     System.exit(0);
+  }
+
+  /** How {@code --model cond} takes labels: class-dependent BatchNorm in G (synchronized), projection in D. */
+  static final ConditionalGanTest.Way CONDITIONED = ConditionalGanTest.Way.CONDITIONAL_BN_AND_PROJECTION;
+
+  /** The labelled images {@code --model cond} trains on. */
+  static Dataset labelled() {
+    return ConditionalGanTest.labelledSquares(ConditionalGanTest.cycling(240));
   }
 
   static String line(StepMetrics m) {

@@ -30,6 +30,10 @@ final class Presets {
         + " paper's Adam, batch 64, one D update on real and fake together, training-mode fakes",
         List.of("--batch-size", "64", "--lr", "2e-4", "--beta1", "0.5", "--d-update", "combined",
             "--fake-batches", "training")));
+    ALL.put("race-fmnist-ema", new Preset("the winner of the Fashion-MNIST quality race (QUALITY.md): race-fmnist"
+        + " with a moving average of G's weights (decay 0.999) for samples and the export",
+        List.of("--batch-size", "64", "--lr", "2e-4", "--beta1", "0.5", "--d-update", "combined",
+            "--fake-batches", "training", "--ema", "0.999")));
     ALL.put("sngan", new Preset("SNGAN's ResNet and CIFAR-10 recipe (Miyato et al. 2018; ReferenceModels.snganRecipe):"
         + " hinge loss, Adam 2e-4 (0, 0.9), 5 D updates per G update, batch 64, linear decay over 50,000 steps;"
         + " implied by --model sngan-resnet",

@@ -339,7 +339,13 @@ class CommandLineSpecTest {
     int status = Main.run(new String[] {"train", "--preset", "nope"}, new PrintStream(new ByteArrayOutputStream()),
         new PrintStream(err), false);
     assertThat(status).isEqualTo(2);
-    assertThat(err.toString()).contains("option --preset must be one of dcgan-paper, wgan-gp, race-fmnist, sngan, got 'nope'");
+    assertThat(err.toString()).contains(
+        "option --preset must be one of dcgan-paper, wgan-gp, race-fmnist, race-fmnist-ema, sngan, got 'nope'");
+    // the race's winner is its recipe plus the generator's moving average
+    List<String> winner = List.of(Presets.expand(new String[] {"train", "--preset", "race-fmnist-ema"}));
+    assertThat(winner).containsAll(List.of(Presets.expand(new String[] {"train", "--preset", "race-fmnist"}))
+            .stream().filter(a -> !a.equals("race-fmnist")).toList())
+        .containsSubsequence("--ema", "0.999");
   }
 
   @Test

@@ -97,9 +97,7 @@ final class GenerateCommand implements Callable<Integer> {
         int side = (int) Math.ceil(Math.sqrt(count));
         int cols = perRow > 0 ? perRow : side;
         int rows = perRow > 0 ? classes : side;
-        float[] padded = Arrays.copyOf(images, rows * cols * (int) shape.size());
-        Arrays.fill(padded, images.length, padded.length, 1f);
-        ImageGrid.writePng(padded, shape, rows, cols, Math.max(1, 128 / shape.dim(0)), target);
+        GridCommand.writePadded(images, count, shape, rows, cols, Math.max(1, 128 / shape.dim(0)), target);
         out.println("wrote a " + rows + "x" + cols + " grid of " + count + " samples" + (perRow > 0
             ? ", one row per class," : "") + " to " + target);
       } else {

@@ -68,13 +68,22 @@ final class GridCommand implements Callable<Integer> {
     }
     Shape shape = Shape.of(s[1], s[2], s[3]);
     int side = (int) Math.ceil(Math.sqrt(count));
-    int size = (int) shape.size();
-    float[] padded = Arrays.copyOf(array.data(), side * side * size);
-    Arrays.fill(padded, count * size, padded.length, 1f);
     int pixels = (int) (scale > 0 ? scale : Math.max(1, 64 / Math.max(s[1], s[2])));
-    ImageGrid.writePng(padded, shape, side, side, pixels, target);
+    writePadded(array.data(), count, shape, side, side, pixels, target);
     out.println("wrote a " + side + "x" + side + " grid of the first " + count + " samples of " + samples + " to "
         + target);
     return 0;
+  }
+
+  /**
+   * The first {@code count} of {@code images} as a {@code rows x cols} PNG grid, the tiles
+   * after them left white (as {@code generate --grid} and this command draw them).
+   */
+  static void writePadded(float[] images, int count, Shape shape, int rows, int cols, int scale, Path target)
+      throws IOException {
+    int size = (int) shape.size();
+    float[] padded = Arrays.copyOf(images, rows * cols * size);
+    Arrays.fill(padded, Math.min(count * size, padded.length), padded.length, 1f);
+    ImageGrid.writePng(padded, shape, rows, cols, scale, target);
   }
 }
